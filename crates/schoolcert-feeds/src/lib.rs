@@ -1,0 +1,1 @@
+//! Pure feed processing: IntelMQ-compatible events, Shadowserver parsing, matching, digests.

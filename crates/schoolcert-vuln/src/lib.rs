@@ -1,0 +1,1 @@
+//! Pure vulnerability information: catalogue, CSAF/CVE/KEV/EPSS, matching, priorities, publishing.
