@@ -1,6 +1,8 @@
 //! Lookup index speed at sector scale: 50,000 prefixes (IPv4 and IPv6) and 20,000 domains over
 //! 1,300 boards. Run with `cargo bench -p schoolcert-domain --bench lookup`.
 
+#![allow(clippy::unwrap_used)] // benchmark setup: a failure here is a bug in the generator
+
 use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

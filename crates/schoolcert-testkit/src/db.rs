@@ -62,7 +62,7 @@ impl TestDb {
                     std::process::id(),
                     COUNTER.fetch_add(1, Ordering::SeqCst),
                     schoolcert_domain::token::random_bytes::<4>()
-                        .map(|b| u32::from_le_bytes(b))
+                        .map(u32::from_le_bytes)
                         .unwrap_or(0)
                 );
                 let admin = Db::open(&DbOptions {
@@ -111,18 +111,17 @@ impl TestDb {
     /// Drops the PostgreSQL schema (SQLite's temp dir goes with the value).
     pub async fn cleanup(self) {
         self.db.close().await;
-        if let Cleanup::Postgres { admin_url, schema } = &self.cleanup {
-            if let Ok(Db::Postgres(pool)) = Db::open(&DbOptions {
+        if let Cleanup::Postgres { admin_url, schema } = &self.cleanup
+            && let Ok(Db::Postgres(pool)) = Db::open(&DbOptions {
                 max_connections: 1,
                 ..DbOptions::new(admin_url.clone())
             })
             .await
-            {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                    .execute(&pool)
-                    .await;
-                pool.close().await;
-            }
+        {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                .execute(&pool)
+                .await;
+            pool.close().await;
         }
     }
 }

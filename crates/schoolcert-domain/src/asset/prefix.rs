@@ -212,7 +212,8 @@ impl Prefix {
         matches!(self.0, IpNet::V4(_))
     }
 
-    pub fn len(&self) -> u8 {
+    /// The prefix length in bits (`/24`).
+    pub fn prefix_len(&self) -> u8 {
         self.0.prefix_len()
     }
 

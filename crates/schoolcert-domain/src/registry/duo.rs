@@ -89,9 +89,14 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
-/// Reads a CSV text with a sniffed delimiter; yields the trimmed header and rows with their
-/// line numbers. Shared by every registry importer.
-pub fn read_table(text: &str) -> Result<(Vec<String>, Vec<(usize, Vec<String>)>), FileError> {
+/// A CSV table: the trimmed, upper-cased header and each row with its line number.
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Reads a CSV text with a sniffed delimiter. Shared by every registry importer.
+pub fn read_table(text: &str) -> Result<Table, FileError> {
     let first = text.lines().next().ok_or(FileError::Empty)?;
     let delimiter = if first.matches(';').count() > first.matches(',').count() {
         b';'
@@ -126,7 +131,7 @@ pub fn read_table(text: &str) -> Result<(Vec<String>, Vec<(usize, Vec<String>)>)
             }
         }
     }
-    Ok((header, rows))
+    Ok(Table { header, rows })
 }
 
 struct Columns(HashMap<&'static str, usize>, String);
@@ -208,7 +213,7 @@ fn kvk(s: &str) -> Option<String> {
 /// Reads a board file ("schoolbesturen", "instellingenbo").
 pub fn parse_boards(bytes: &[u8]) -> Result<Parsed<DuoBoard>, FileError> {
     let (text, encoding) = decode(bytes);
-    let (header, rows) = read_table(&text)?;
+    let Table { header, rows } = read_table(&text)?;
     let cols = Columns::new(&header);
     cols.require(BOARD_NUMBER)?;
     let mut out = Parsed {
@@ -267,7 +272,7 @@ pub fn parse_schools(
     sector_hint: Option<Sectors>,
 ) -> Result<Parsed<DuoSchool>, FileError> {
     let (text, encoding) = decode(bytes);
-    let (header, rows) = read_table(&text)?;
+    let Table { header, rows } = read_table(&text)?;
     let cols = Columns::new(&header);
     cols.require(BOARD_NUMBER)?;
     cols.require(BRIN)?;

@@ -116,7 +116,7 @@ pub async fn insert(
             (
                 Some(s.to_vec()),
                 Some(e.to_vec()),
-                Some(i32::from(p.len())),
+                Some(i32::from(p.prefix_len())),
                 p.is_large(),
             )
         }
@@ -281,13 +281,12 @@ struct ActiveRow {
 /// Every verified or approved asset of a board that is not suspended or gone: what the lookup
 /// index answers from. Values that no longer validate are skipped with a warning.
 pub async fn active_entries(cx: &mut Cx) -> StoreResult<Vec<IndexEntry>> {
-    let rows: Vec<ActiveRow> =
-        on!(cx, |c| {
-            sqlx::query_as(
+    let rows: Vec<ActiveRow> = on!(cx, |c| {
+        sqlx::query_as(
         "SELECT a.id, a.board_id, a.kind, a.value FROM assets a JOIN boards b ON b.id = a.board_id
          WHERE a.status IN ('verified','approved') AND b.status IN ('applying','active')"
     ).fetch_all(c).await
-        })?;
+    })?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
@@ -398,4 +397,13 @@ pub async fn count_by_status(cx: &mut Cx) -> StoreResult<Vec<(String, i64)>> {
     )
     .fetch_all(c)
     .await)?)
+}
+
+/// Every claim that is not rejected, for the conflict list.
+pub async fn all_live(cx: &mut Cx) -> StoreResult<Vec<Asset>> {
+    let sql = format!("{SELECT} WHERE a.status <> 'rejected' ORDER BY a.id");
+    let rows: Vec<Row> = on!(cx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .fetch_all(c)
+        .await)?;
+    rows.into_iter().map(Asset::try_from).collect()
 }

@@ -1,5 +1,7 @@
 //! Storage tests, each run on SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
+
 mod fixtures;
 mod migrations;
 mod platform;

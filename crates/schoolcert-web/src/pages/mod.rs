@@ -1,0 +1,74 @@
+//! The HTML pages, one module per area; all of them go through `schoolcert-app`.
+
+mod account;
+mod auth;
+mod cert;
+mod join;
+mod portal;
+mod public;
+
+use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
+use schoolcert_app::{App, AppError};
+use schoolcert_domain::Lang;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .merge(public::routes())
+        .merge(auth::routes())
+        .merge(join::routes())
+        .merge(portal::routes())
+        .merge(account::routes())
+        .merge(cert::routes())
+}
+
+/// After a successful POST: back to a page, with a message code.
+pub fn see_other(path: &str, msg: &str) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{sep}msg={msg}")).into_response()
+}
+
+/// A form's error state: which fields failed and why, in the page's language.
+#[derive(Default)]
+pub struct FormErrors {
+    err: Option<AppError>,
+    lang: Lang,
+}
+
+impl FormErrors {
+    pub fn none(lang: Lang) -> FormErrors {
+        FormErrors { err: None, lang }
+    }
+
+    pub fn of(err: AppError, lang: Lang) -> FormErrors {
+        FormErrors {
+            err: Some(err),
+            lang,
+        }
+    }
+
+    /// The message for one field.
+    pub fn field(&self, name: &str) -> Option<String> {
+        self.err.as_ref().and_then(|e| e.field(name, self.lang))
+    }
+
+    /// `true` for `aria-invalid`.
+    pub fn invalid(&self, name: &str) -> bool {
+        self.field(name).is_some()
+    }
+
+    /// A summary for the top of the form.
+    pub fn summary(&self) -> Option<String> {
+        self.err.as_ref().map(|e| e.message(self.lang))
+    }
+
+    /// Turns validation and conflict errors into form errors; anything else stays an error.
+    pub fn catch(err: AppError, lang: Lang) -> Result<FormErrors, AppError> {
+        match err {
+            AppError::Invalid(_) | AppError::Conflict(_) | AppError::RateLimited { .. } => {
+                Ok(FormErrors::of(err, lang))
+            }
+            other => Err(other),
+        }
+    }
+}

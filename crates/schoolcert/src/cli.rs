@@ -1,0 +1,104 @@
+//! The command line: subcommands and their arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "schoolcert",
+    version,
+    about = "Platform of the sector CERT for Dutch primary and secondary schools"
+)]
+pub struct Cli {
+    /// A TOML configuration file (environment variables override it).
+    #[arg(long, global = true, env = "SCHOOLCERT_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Print results as JSON (one object) instead of a line of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web application, API and background work.
+    Serve,
+    /// Run the web application on a fresh SQLite database filled with a synthetic sector.
+    Demo {
+        /// Where to put the demo database (recreated on every start).
+        #[arg(long, default_value = "schoolcert-demo.db")]
+        database: PathBuf,
+        /// Number of synthetic boards.
+        #[arg(long, default_value_t = 220)]
+        boards: usize,
+    },
+    /// Bring the database schema up to date and stop.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Import registry data.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Which board owns an IP address or domain name.
+    Lookup {
+        /// An IPv4/IPv6 address or a host name.
+        query: String,
+    },
+    /// Print the API's OpenAPI document.
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// The board's DUO number (board contacts only).
+        #[arg(long)]
+        board: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it (once).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// DUO's public CSV files of boards and school locations.
+    Duo {
+        #[arg(long)]
+        boards: Option<PathBuf>,
+        #[arg(long)]
+        schools: Option<PathBuf>,
+        /// Sector of a location file that does not say (po or vo).
+        #[arg(long)]
+        sector: Option<String>,
+    },
+    /// A CSV of `duo_number,asset` rows, registered as approved by the CERT.
+    Assets { file: PathBuf },
+}
