@@ -1,10 +1,24 @@
 //! Test-only helpers: a fresh SQLite or PostgreSQL database per test, and `dual_tests!`, which
 //! runs one async test function once per backend so a PostgreSQL failure has its own name.
+//! With the `web` feature: `TestApp` (the whole application in-process on a fake clock, with
+//! captured mail and a fake DNS server) and a `Client` that keeps cookies and CSRF tokens.
 
+#[cfg(feature = "web")]
+mod client;
 mod db;
+#[cfg(feature = "web")]
+mod dns;
+#[cfg(feature = "web")]
+mod web;
 
+#[cfg(feature = "web")]
+pub use client::{Client, TestResponse};
 pub use db::{TestDb, postgres_url};
+#[cfg(feature = "web")]
+pub use dns::FakeDns;
 pub use schoolcert_store::Backend;
+#[cfg(feature = "web")]
+pub use web::{PASSWORD, TOTP_SECRET, TestApp};
 
 /// For each named `async fn name(backend: Backend)`, generates `name::sqlite` and
 /// `name::postgres` tests. Without `SCHOOLCERT_TEST_POSTGRES_URL` the PostgreSQL half says so

@@ -80,7 +80,11 @@ struct ErrorPage {
 /// Renders marked error responses as pages.
 pub async fn render_errors(State(app): State<App>, req: Request, next: Next) -> Response {
     let info = req.extensions().get::<RequestInfo>().cloned();
-    let csrf = req.extensions().get::<CsrfToken>().cloned();
+    // The CSRF layer runs inside this one; the error page's logout form needs the same token.
+    let csrf = info
+        .as_ref()
+        .and_then(|i| i.session.as_ref())
+        .map(|s| CsrfToken(s.csrf_token.clone()));
     let path = req.uri().path().to_owned();
     let resp = next.run(req).await;
     let Some(Marked(err)) = resp.extensions().get::<Marked>().cloned() else {

@@ -21,13 +21,16 @@ pub use ctx::{LANG_COOKIE, SESSION_COOKIE};
 
 /// The whole application: pages, API, static files, with every middleware in place.
 pub fn router(app: App) -> Router {
+    // The last layer added runs first: resolve the session, then render errors (CSRF
+    // refusals included), then check CSRF, then the page.
     let pages = pages::routes()
+        .layer(middleware::from_fn_with_state(app.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(
             app.clone(),
             error::render_errors,
         ))
-        .layer(middleware::from_fn_with_state(app.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(app.clone(), ctx::load));
+
     Router::new()
         .merge(pages)
         .nest("/api/v1", api::routes(app.clone()))

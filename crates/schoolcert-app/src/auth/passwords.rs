@@ -33,7 +33,7 @@ pub fn check_policy(password: &str, email: &str) -> AppResult<()> {
     }
     let lower = password.to_lowercase();
     let local = email.split('@').next().unwrap_or("").to_lowercase();
-    if (!local.is_empty() && lower.contains(&local))
+    if (local.chars().count() >= 4 && lower.contains(&local))
         || lower
             .chars()
             .all(|c| c == lower.chars().next().unwrap_or(' '))

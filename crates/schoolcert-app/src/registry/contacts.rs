@@ -3,7 +3,6 @@
 use schoolcert_domain::access::Actor;
 use schoolcert_domain::audit::diff;
 use schoolcert_domain::pgpkey;
-use schoolcert_domain::registry::contact::activation_blockers;
 use schoolcert_domain::registry::{BoardStatus, ContactRole, Email};
 use schoolcert_domain::{BoardId, ContactId};
 use schoolcert_store::audit::{self, By, Record};
@@ -157,6 +156,7 @@ pub async fn update(
 ) -> AppResult<()> {
     let mut cx = app.db.write().await?;
     let before = contacts::get(&mut cx, actor.scope(), id).await?;
+    let count = distinct_addresses(&mut cx, before.board_id).await?;
     let fields = validate(input)?;
     let now = app.now();
     contacts::update(&mut cx, id, &fields, now)
@@ -179,20 +179,34 @@ pub async fn update(
         now,
     )
     .await?;
-    ensure_rule_still_holds(&mut cx, before.board_id).await?;
+    ensure_rule_still_holds(&mut cx, before.board_id, count).await?;
     cx.commit().await?;
     Ok(())
 }
 
 /// An active board keeps at least two contacts with distinct addresses.
-async fn ensure_rule_still_holds(cx: &mut Cx, board: BoardId) -> AppResult<()> {
+/// How many distinct contact addresses a board has.
+async fn distinct_addresses(cx: &mut Cx, board: BoardId) -> AppResult<usize> {
+    let list = contacts::of_board(cx, schoolcert_domain::access::Scope::All, board).await?;
+    let mut keys: Vec<String> = list
+        .iter()
+        .filter_map(|c| c.email.parse::<Email>().ok())
+        .map(|e| e.key())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    Ok(keys.len())
+}
+
+/// An active board keeps at least two contacts with distinct addresses: a change that takes
+/// it below two is refused (a board that already had fewer may still edit them).
+async fn ensure_rule_still_holds(cx: &mut Cx, board: BoardId, before: usize) -> AppResult<()> {
     let b = boards::get(cx, schoolcert_domain::access::Scope::All, board).await?;
     if !matches!(b.status, BoardStatus::Active | BoardStatus::Suspended) {
         return Ok(());
     }
-    let list = contacts::of_board(cx, schoolcert_domain::access::Scope::All, board).await?;
-    let emails: Vec<Email> = list.iter().filter_map(|c| c.email.parse().ok()).collect();
-    if activation_blockers(emails.iter(), true).is_empty() {
+    let after = distinct_addresses(cx, board).await?;
+    if after >= 2 || after >= before {
         Ok(())
     } else {
         Err(AppError::conflict(
@@ -205,8 +219,9 @@ async fn ensure_rule_still_holds(cx: &mut Cx, board: BoardId) -> AppResult<()> {
 pub async fn delete(app: &App, actor: &Actor, id: ContactId) -> AppResult<()> {
     let mut cx = app.db.write().await?;
     let before = contacts::get(&mut cx, actor.scope(), id).await?;
+    let count = distinct_addresses(&mut cx, before.board_id).await?;
     contacts::delete(&mut cx, id).await?;
-    ensure_rule_still_holds(&mut cx, before.board_id).await?;
+    ensure_rule_still_holds(&mut cx, before.board_id, count).await?;
     audit::record(
         &mut cx,
         Record {

@@ -183,7 +183,10 @@ pub async fn set_totp(
 ) -> StoreResult<()> {
     let enabled_at = enabled.then_some(now);
     exec!(cx, |c| {
-        sqlx::query("UPDATE users SET totp_secret = $2, totp_enabled_at = $3, totp_last_step = NULL, updated_at = $4 WHERE id = $1")
+        // A new, unconfirmed secret forgets the last used time step; confirming keeps it, so
+        // the code that confirmed the secret cannot be used again to log in.
+        sqlx::query("UPDATE users SET totp_secret = $2, totp_enabled_at = $3, totp_last_step = CASE WHEN $3 IS NULL THEN NULL ELSE totp_last_step END, updated_at = $4 WHERE id = $1")
+
         .bind(id.0).bind(secret).bind(enabled_at).bind(now).execute(c).await
     })?;
     Ok(())

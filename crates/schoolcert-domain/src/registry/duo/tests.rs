@@ -3,7 +3,7 @@
 use super::*;
 
 const REAL_PO_2017: &[u8] =
-    include_bytes!("../../../../../../shared/data/duo/po-alle-vestigingen-2017.csv");
+    include_bytes!("../../../../../testdata/duo/po-alle-vestigingen-2017.csv");
 
 #[test]
 fn the_real_2017_po_file_reads_completely() {
