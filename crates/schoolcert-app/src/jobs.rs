@@ -73,9 +73,12 @@ async fn schedule_periodic(app: &App) -> AppResult<()> {
     Ok(())
 }
 
-/// Hourly: expire joining links, forget expired sessions, old rate-limit windows and old jobs.
+/// Hourly: expire joining links, remind boards of stale contacts (each at most monthly),
+/// forget expired sessions, old rate-limit windows and old jobs.
 async fn housekeeping(app: &App) -> AppResult<()> {
     crate::registry::join::expire_links(app).await?;
+    crate::registry::reminders::send_contact_reminders(app).await?;
+
     let now = app.now();
     let mut cx = app.db.write().await?;
     accounts::sessions::purge_expired(&mut cx, now).await?;

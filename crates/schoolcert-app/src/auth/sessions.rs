@@ -92,23 +92,11 @@ pub async fn login(app: &App, email: &str, password: &str, client_ip: &str) -> A
     let mut cx = app.db.write().await?;
     throttle::clear(&mut cx, &account_key(email)).await?;
     users::touch_login(&mut cx, user.id, now).await?;
-    let token = SecretToken::generate("").map_err(|e| AppError::Internal(e.to_string()))?;
-    let csrf = SecretToken::generate("").map_err(|e| AppError::Internal(e.to_string()))?;
-    let session = Session {
-        id_hash: token.hash(),
-        user_id: user.id.0,
-        csrf_token: csrf.expose().to_owned(),
-        second_factor_done: !user.totp_enabled,
-        created_at: now,
-        last_seen_at: now,
-        expires_at: now + Duration::minutes(app.config.session_idle_minutes),
-    };
-    sessions::insert(&mut cx, &session).await?;
-    let actor = actor_of(&user);
+    let logged_in = open_in(&mut cx, app, &user).await?;
     audit::record(
         &mut cx,
         Record {
-            by: By::Actor(&actor),
+            by: By::Actor(&logged_in.info.actor),
             board_id: user.board_id,
             object_type: "user",
             object_id: user.id.0,
@@ -119,18 +107,20 @@ pub async fn login(app: &App, email: &str, password: &str, client_ip: &str) -> A
     )
     .await?;
     cx.commit().await?;
-    let info = SessionInfo {
-        actor,
-        id_hash: session.id_hash,
-        csrf_token: session.csrf_token,
-        second_factor_done: session.second_factor_done,
-        user,
-    };
-    Ok(LoggedIn { token, info })
+    Ok(logged_in)
 }
 
 /// Opens a session for a user who just proved their address (joining) or set a password.
 pub async fn open_for(app: &App, user: &User) -> AppResult<LoggedIn> {
+    let mut cx = app.db.write().await?;
+    let logged_in = open_in(&mut cx, app, user).await?;
+    cx.commit().await?;
+    Ok(logged_in)
+}
+
+/// A new session for `user` inside the caller's transaction. The second factor counts as
+/// given only for users without one.
+async fn open_in(cx: &mut schoolcert_store::Cx, app: &App, user: &User) -> AppResult<LoggedIn> {
     let now = app.now();
     let token = SecretToken::generate("").map_err(|e| AppError::Internal(e.to_string()))?;
     let csrf = SecretToken::generate("").map_err(|e| AppError::Internal(e.to_string()))?;
@@ -143,9 +133,7 @@ pub async fn open_for(app: &App, user: &User) -> AppResult<LoggedIn> {
         last_seen_at: now,
         expires_at: now + Duration::minutes(app.config.session_idle_minutes),
     };
-    let mut cx = app.db.write().await?;
-    sessions::insert(&mut cx, &session).await?;
-    cx.commit().await?;
+    sessions::insert(cx, &session).await?;
     let info = SessionInfo {
         actor: actor_of(user),
         id_hash: session.id_hash,

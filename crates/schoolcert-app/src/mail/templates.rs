@@ -44,6 +44,11 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
         include_str!("../../templates/mail/password_reset.en.txt"),
     ),
     (
+        "contacts_stale",
+        include_str!("../../templates/mail/contacts_stale.nl.txt"),
+        include_str!("../../templates/mail/contacts_stale.en.txt"),
+    ),
+    (
         "account_created",
         include_str!("../../templates/mail/account_created.nl.txt"),
         include_str!("../../templates/mail/account_created.en.txt"),

@@ -7,6 +7,8 @@ pub mod boards;
 pub mod contacts;
 pub mod duo_import;
 pub mod join;
+pub mod reminders;
+
 pub mod schools;
 pub mod terms;
 

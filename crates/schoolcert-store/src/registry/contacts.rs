@@ -182,3 +182,35 @@ pub async fn notification_addresses(cx: &mut Cx, board: BoardId) -> StoreResult<
         .map(|(e, _)| e)
         .collect())
 }
+
+/// Contacts of active boards unconfirmed since `stale_before` and not reminded since
+/// `reminded_before`, grouped by board in id order.
+pub async fn due_for_reminder(
+    cx: &mut Cx,
+    stale_before: DateTime<Utc>,
+    reminded_before: DateTime<Utc>,
+) -> StoreResult<Vec<Contact>> {
+    let sql = format!(
+        "SELECT {} FROM contacts c JOIN boards b ON b.id = c.board_id
+         WHERE b.status = 'active' AND COALESCE(c.confirmed_at, c.created_at) < $1 AND (c.reminded_at IS NULL OR c.reminded_at < $2)
+         ORDER BY c.board_id, c.id",
+        COLUMNS.split(", ").map(|col| format!("c.{col}")).collect::<Vec<_>>().join(", ")
+    );
+    let rows: Vec<Row> = on!(cx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(stale_before)
+        .bind(reminded_before)
+        .fetch_all(c)
+        .await)?;
+    rows.into_iter().map(Contact::try_from).collect()
+}
+
+pub async fn mark_reminded(cx: &mut Cx, id: ContactId, now: DateTime<Utc>) -> StoreResult<()> {
+    exec!(cx, |c| sqlx::query(
+        "UPDATE contacts SET reminded_at = $2 WHERE id = $1"
+    )
+    .bind(id.0)
+    .bind(now)
+    .execute(c)
+    .await)?;
+    Ok(())
+}
