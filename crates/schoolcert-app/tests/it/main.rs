@@ -5,3 +5,4 @@
 mod imports;
 mod index;
 mod mail;
+mod smtp;
