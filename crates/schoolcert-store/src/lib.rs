@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod ratelimit;
 pub mod registry;
+pub mod vuln;
 
 pub use db::{Backend, Cx, Db, DbOptions, Raw};
 pub use error::{StoreError, StoreResult};

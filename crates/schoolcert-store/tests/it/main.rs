@@ -6,3 +6,4 @@ mod fixtures;
 mod migrations;
 mod platform;
 mod registry;
+mod vuln;
