@@ -34,6 +34,9 @@ pub struct AppConfig {
     pub demo: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Vulnerability information: remote CSAF providers, automatic P1 notices, priorities,
+    /// and the CERT's own CSAF provider.
+    pub vuln: crate::vuln::VulnConfig,
 }
 
 impl Default for AppConfig {
@@ -52,6 +55,7 @@ impl Default for AppConfig {
             dns_server: None,
             demo: false,
             trust_forwarded_for: false,
+            vuln: crate::vuln::VulnConfig::default(),
         }
     }
 }

@@ -50,6 +50,7 @@ pub async fn tick(app: &App, worker: &str) -> AppResult<TickReport> {
 async fn dispatch(app: &App, kind: &str, _payload: &serde_json::Value) -> AppResult<()> {
     match kind {
         "registry.housekeeping" => housekeeping(app).await,
+        "vuln.sync" => crate::vuln::sync::sync_all(app).await.map(|_| ()),
         other => Err(AppError::Internal(format!("unknown job kind {other:?}"))),
     }
 }
@@ -69,6 +70,20 @@ async fn schedule_periodic(app: &App) -> AppResult<()> {
         now,
     )
     .await?;
+    // CSAF provider sync every `sync_every_hours` hours (period key: day and hour slot).
+    let every = app.config.vuln.sync_every_hours;
+    if every > 0 && !app.config.vuln.providers.is_empty() {
+        let slot = chrono::Timelike::hour(&now) / every.min(24);
+        jobs::enqueue(
+            &mut cx,
+            "vuln.sync",
+            &serde_json::json!({}),
+            now,
+            Some(&format!("vuln.sync:{}:{slot}", now.format("%Y-%m-%d"))),
+            now,
+        )
+        .await?;
+    }
     cx.commit().await?;
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod index;
 pub mod jobs;
 pub mod mail;
 pub mod registry;
+pub mod vuln;
 
 use std::sync::Arc;
 

@@ -48,6 +48,8 @@ impl TestApp {
             dns_server: Some(dns.addr),
             ..AppConfig::default()
         };
+        // Tests never reach real CSAF providers; a test adds its own fake one.
+        config.vuln.providers.clear();
         tweak(&mut config);
         let app = App::new(
             tdb.db.clone(),

@@ -183,6 +183,33 @@ impl TrustedKeys {
     }
 }
 
+/// A fresh armoured secret key (Ed25519 primary with a signing subkey) from a caller-given
+/// seed: the platform generates one when the CERT configured none, and tests use fixed seeds.
+pub fn generate_key(user_id: &str, seed: [u8; 32]) -> Result<String, PgpError> {
+    use pgp::composed::{EncryptionCaps, KeyType, SecretKeyParamsBuilder, SubkeyParamsBuilder};
+    let err = |e: String| PgpError::Sign(e);
+    let mut sub = SubkeyParamsBuilder::default();
+    sub.key_type(KeyType::Ed25519Legacy)
+        .can_sign(true)
+        .can_encrypt(EncryptionCaps::None)
+        .can_authenticate(false);
+    let mut params = SecretKeyParamsBuilder::default();
+    params
+        .key_type(KeyType::Ed25519Legacy)
+        .can_certify(true)
+        .can_sign(false)
+        .can_encrypt(EncryptionCaps::None)
+        .primary_user_id(user_id.into())
+        .subkeys(vec![sub.build().map_err(|e| err(e.to_string()))?]);
+    let key = params
+        .build()
+        .map_err(|e| err(e.to_string()))?
+        .generate(ChaCha20Rng::from_seed(seed))
+        .map_err(|e| err(e.to_string()))?;
+    key.to_armored_string(ArmorOptions::default())
+        .map_err(|e| err(e.to_string()))
+}
+
 /// Test helper: a fresh signing key (Ed25519 primary with a signing subkey).
 #[cfg(test)]
 pub(crate) fn test_key(seed: u64) -> String {

@@ -53,6 +53,11 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
         include_str!("../../templates/mail/account_created.nl.txt"),
         include_str!("../../templates/mail/account_created.en.txt"),
     ),
+    (
+        "vuln_advisory",
+        include_str!("../../templates/mail/vuln_advisory.nl.txt"),
+        include_str!("../../templates/mail/vuln_advisory.en.txt"),
+    ),
 ];
 
 /// Names of every built-in template, for `schoolcert templates list` and tests.

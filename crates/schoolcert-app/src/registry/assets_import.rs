@@ -54,10 +54,12 @@ pub async fn import(
         let Some(board) = boards::find_by_duo(&mut cx, row.duo_number.as_str()).await? else {
             rejected.push(RowError {
                 line: row.line,
-                reason: lang
-                    .pick("onbekend bevoegd-gezagnummer", "unknown board number")
-                    .to_owned()
-                    + &format!(" {}", row.duo_number),
+                // format! rather than `+`: another crate's `Add` impl makes `+ &String` ambiguous.
+                reason: format!(
+                    "{} {}",
+                    lang.pick("onbekend bevoegd-gezagnummer", "unknown board number"),
+                    row.duo_number
+                ),
             });
             continue;
         };

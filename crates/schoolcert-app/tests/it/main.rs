@@ -6,3 +6,4 @@ mod imports;
 mod index;
 mod mail;
 mod smtp;
+mod vuln;
