@@ -51,6 +51,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Vulnerability information: import CSAF/CVE/KEV/EPSS files, sync CSAF providers.
+    Advisories {
+        #[command(subcommand)]
+        command: AdvisoriesCommand,
+    },
     /// Which board owns an IP address or domain name.
     Lookup {
         /// An IPv4/IPv6 address or a host name.
@@ -101,4 +106,18 @@ pub enum ImportCommand {
     },
     /// A CSV of `duo_number,asset` rows, registered as approved by the CERT.
     Assets { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdvisoriesCommand {
+    /// Import files or folders: `csaf` documents, `cve` JSON 5 records, the `kev` catalogue
+    /// JSON, or the `epss` daily CSV (gzip or plain). Re-importing is harmless.
+    Import {
+        /// csaf, cve, kev or epss.
+        kind: String,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Fetch new and changed documents from every configured CSAF provider.
+    Sync,
 }

@@ -13,7 +13,7 @@ use schoolcert_domain::registry::Sectors;
 use schoolcert_store::audit::By;
 use serde_json::json;
 
-use crate::cli::{Cli, Command, ImportCommand, TokenCommand, UserCommand};
+use crate::cli::{AdvisoriesCommand, Cli, Command, ImportCommand, TokenCommand, UserCommand};
 use crate::config::Settings;
 use crate::{demo, serve};
 
@@ -210,6 +210,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Advisories { command } => advisories(&settings, json, command).await,
         Command::Lookup { query } => {
             let app = serve::open(&settings).await?;
             let a = assets::lookup(&app, None, &query).await.map_err(explain)?;
@@ -253,4 +254,68 @@ async fn find_board(app: &App, duo: &str) -> anyhow::Result<schoolcert_domain::B
             .with_context(|| format!("no board with DUO number {duo}"))?
             .id,
     )
+}
+
+/// `schoolcert advisories import|sync`.
+async fn advisories(
+    settings: &crate::config::Settings,
+    json: bool,
+    command: AdvisoriesCommand,
+) -> anyhow::Result<()> {
+    use schoolcert_app::vuln::{ingest, sync};
+    let app = serve::open(settings).await?;
+    match command {
+        AdvisoriesCommand::Import { kind, paths } => {
+            let kind: ingest::Kind = kind.parse().map_err(explain)?;
+            let (inputs, unreadable) = ingest::read_paths(&paths);
+            let mut r = ingest::import(&app, None, kind, &inputs)
+                .await
+                .map_err(explain)?;
+            r.refused.extend(unreadable);
+            let summary = format!(
+                "{} new, {} updated, {} unchanged, {} refused; matches: {} new, {} reopened, {} withdrawn",
+                r.inserted,
+                r.updated,
+                r.unchanged,
+                r.refused.len(),
+                r.rematch.created,
+                r.rematch.reopened,
+                r.rematch.withdrawn
+            );
+            report(json, &summary, serde_json::to_value(&r)?);
+            if !json {
+                for e in &r.refused {
+                    eprintln!("{}: {}", e.source, e.reason);
+                }
+            }
+            Ok(())
+        }
+        AdvisoriesCommand::Sync => {
+            let runs = sync::sync_all(&app).await.map_err(explain)?;
+            let summary = runs
+                .iter()
+                .map(|r| match &r.fatal {
+                    Some(f) => format!("{}: failed: {f}", r.provider),
+                    None => format!(
+                        "{}: {} fetched, {} new, {} updated, {} refused",
+                        r.provider,
+                        r.fetched,
+                        r.import.inserted,
+                        r.import.updated,
+                        r.refused.len() + r.import.refused.len()
+                    ),
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            report(json, &summary, serde_json::to_value(&runs)?);
+            if !json {
+                for r in &runs {
+                    for e in r.refused.iter().chain(&r.import.refused) {
+                        eprintln!("{}: {}", e.source, e.reason);
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
 }
