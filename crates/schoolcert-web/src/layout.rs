@@ -111,6 +111,10 @@ impl Page {
 fn flash(code: &str, lang: Lang) -> &'static str {
     match code {
         "saved" => lang.pick("Opgeslagen.", "Saved."),
+        "published" => lang.pick(
+            "Gepubliceerd; de betrokken besturen krijgen bericht.",
+            "Published; the boards concerned are being notified.",
+        ),
         "deleted" => lang.pick("Verwijderd.", "Deleted."),
         "confirmed" => lang.pick("Bevestigd.", "Confirmed."),
         "submitted" => lang.pick(

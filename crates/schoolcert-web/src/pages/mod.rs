@@ -6,6 +6,7 @@ mod cert;
 mod join;
 mod portal;
 mod public;
+mod vuln;
 
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,6 +21,7 @@ pub fn routes() -> Router<App> {
         .merge(portal::routes())
         .merge(account::routes())
         .merge(cert::routes())
+        .merge(vuln::routes())
 }
 
 /// After a successful POST: back to a page, with a message code.

@@ -7,3 +7,4 @@ mod isolation;
 mod joining;
 mod refusals;
 mod security;
+mod vuln;
