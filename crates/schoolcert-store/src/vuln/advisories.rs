@@ -60,9 +60,8 @@ pub async fn update(
     data: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let n =
-        exec!(cx, |c| {
-            sqlx::query(
+    let n = exec!(cx, |c| {
+        sqlx::query(
         "UPDATE vuln_advisories SET tlp = $2, title = $3, data = $4, updated_at = $5 WHERE id = $1"
     )
     .bind(id)
@@ -72,7 +71,7 @@ pub async fn update(
     .bind(now)
     .execute(c)
     .await
-        })?;
+    })?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }

@@ -243,14 +243,15 @@ pub struct QueueItem {
     pub matches: i64,
 }
 
-/// New (not yet notified, not withdrawn) matches grouped by vulnerability, ranked by the best
+/// New (not yet notified, not withdrawn, affected or to check) matches grouped by vulnerability,
+/// ranked by the best
 /// priority and then the number of boards affected.
 pub async fn work_queue(cx: &mut Cx, limit: i64) -> StoreResult<Vec<QueueItem>> {
     Ok(on!(cx, |c| {
         sqlx::query_as(
         "SELECT vuln_key, MAX(cve_id) AS cve_id, MAX(prio_rank) AS best_rank, COUNT(DISTINCT board_id) AS boards,
          COUNT(DISTINCT product_id) AS products, COUNT(*) AS matches
-         FROM vuln_matches WHERE state = 'new' AND withdrawn = FALSE
+         FROM vuln_matches WHERE state = 'new' AND withdrawn = FALSE AND relation IN ('affected', 'version_not_stated')
          GROUP BY vuln_key ORDER BY best_rank DESC, boards DESC, vuln_key LIMIT $1"
     )
     .bind(limit)
