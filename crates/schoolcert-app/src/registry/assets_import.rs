@@ -57,7 +57,7 @@ pub async fn import(
                 reason: lang
                     .pick("onbekend bevoegd-gezagnummer", "unknown board number")
                     .to_owned()
-                    + &format!(" {}", row.duo_number),
+                    + format!(" {}", row.duo_number).as_str(),
             });
             continue;
         };
