@@ -3,6 +3,7 @@
 mod account;
 mod auth;
 mod cert;
+mod feeds;
 mod join;
 mod portal;
 mod public;
@@ -20,6 +21,7 @@ pub fn routes() -> Router<App> {
         .merge(portal::routes())
         .merge(account::routes())
         .merge(cert::routes())
+        .merge(feeds::routes())
 }
 
 /// After a successful POST: back to a page, with a message code.
