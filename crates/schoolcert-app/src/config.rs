@@ -37,6 +37,8 @@ pub struct AppConfig {
     /// Vulnerability information: remote CSAF providers, automatic P1 notices, priorities,
     /// and the CERT's own CSAF provider.
     pub vuln: crate::vuln::VulnConfig,
+    /// Security event feeds: ingest, deduplication, digests, Shadowserver pulls.
+    pub feeds: crate::feeds::FeedsConfig,
 }
 
 impl Default for AppConfig {
@@ -56,6 +58,7 @@ impl Default for AppConfig {
             demo: false,
             trust_forwarded_for: false,
             vuln: crate::vuln::VulnConfig::default(),
+            feeds: crate::feeds::FeedsConfig::default(),
         }
     }
 }

@@ -51,6 +51,9 @@ async fn dispatch(app: &App, kind: &str, _payload: &serde_json::Value) -> AppRes
     match kind {
         "registry.housekeeping" => housekeeping(app).await,
         "vuln.sync" => crate::vuln::sync::sync_all(app).await.map(|_| ()),
+        "feeds.digest" => crate::feeds::digest::send_due(app).await.map(|_| ()),
+        "feeds.purge" => crate::feeds::purge(app).await.map(|_| ()),
+        "feeds.pull" => crate::feeds::pull::pull(app, None).await.map(|_| ()),
         other => Err(AppError::Internal(format!("unknown job kind {other:?}"))),
     }
 }
@@ -83,6 +86,19 @@ async fn schedule_periodic(app: &App) -> AppResult<()> {
             now,
         )
         .await?;
+    }
+    // Feeds: digests hourly (each board's own frequency decides whether one is due), the
+    // retention purge daily, the Shadowserver pull hourly when a key is configured.
+    let day = now.format("%Y-%m-%d").to_string();
+    let mut periodic = vec![
+        ("feeds.digest", format!("feeds.digest:{hour}")),
+        ("feeds.purge", format!("feeds.purge:{day}")),
+    ];
+    if app.config.feeds.shadowserver.enabled() {
+        periodic.push(("feeds.pull", format!("feeds.pull:{hour}")));
+    }
+    for (kind, key) in periodic {
+        jobs::enqueue(&mut cx, kind, &serde_json::json!({}), now, Some(&key), now).await?;
     }
     cx.commit().await?;
     Ok(())

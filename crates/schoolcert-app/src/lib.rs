@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod dns;
 pub mod error;
+pub mod feeds;
 pub mod index;
 pub mod jobs;
 pub mod mail;

@@ -23,7 +23,7 @@ use std::io::Read;
 
 use schoolcert_domain::registry::RowError;
 use schoolcert_domain::{Lang, Timestamp};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::csvreader::{Record, RecordReader};
 use crate::event::{Event, Value};
@@ -37,7 +37,7 @@ fn yes() -> bool {
 }
 
 /// The mapping of one generic CSV feed (serde: TOML or JSON).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct GenericCsvConfig {
     pub feed_name: String,
     #[serde(default)]

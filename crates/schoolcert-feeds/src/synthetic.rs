@@ -332,6 +332,12 @@ impl Read for ScanRdpReport {
 /// A sector-sized registry: 1,300 boards, 50,000 prefixes (40,000 IPv4 /20–/28 of which a
 /// third of the report's /24s, 10,000 IPv6 /48s) and 20,000 domains.
 pub fn registry(seed: u64) -> LookupIndex {
+    LookupIndex::build(registry_entries(seed), [])
+}
+
+/// The entries of [`registry`] (board ids `0..1300`), for callers that store the boards first
+/// and map the ids.
+pub fn registry_entries(seed: u64) -> Vec<IndexEntry> {
     let mut rng = SplitMix(seed.wrapping_add(7));
     let boards = 1300i64;
     let mut entries = Vec::with_capacity(70_000);
@@ -386,7 +392,7 @@ pub fn registry(seed: u64) -> LookupIndex {
         };
         push(&mut entries, i % boards, AssetValue::Domain(d));
     }
-    LookupIndex::build(entries, [])
+    entries
 }
 
 #[cfg(test)]

@@ -212,6 +212,28 @@ impl Db {
         }
     }
 
+    /// PostgreSQL: creates a schema (for scratch databases such as the benchmark's); SQLite:
+    /// nothing.
+    pub async fn create_schema(&self, name: &str) -> StoreResult<()> {
+        if let Db::Postgres(p) = self {
+            let sql = format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", name.replace('"', ""));
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(p).await?;
+        }
+        Ok(())
+    }
+
+    /// PostgreSQL: drops a schema and everything in it; SQLite: nothing.
+    pub async fn drop_schema(&self, name: &str) -> StoreResult<()> {
+        if let Db::Postgres(p) = self {
+            let sql = format!(
+                "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
+                name.replace('"', "")
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(p).await?;
+        }
+        Ok(())
+    }
+
     /// The migration versions each tree defines (a test keeps them identical).
     pub fn migration_versions(backend: Backend) -> Vec<i64> {
         let m = match backend {

@@ -9,12 +9,13 @@ pub mod paging;
 pub mod accounts;
 pub mod audit;
 pub mod changes;
+pub mod feeds;
 pub mod jobs;
 pub mod outbox;
 pub mod ratelimit;
 pub mod registry;
 pub mod vuln;
 
-pub use db::{Backend, Cx, Db, DbOptions, Raw};
+pub use db::{Backend, Cx, Db, DbOptions, Raw, is_postgres_url};
 pub use error::{StoreError, StoreResult};
 pub use paging::{Page, PageRequest};

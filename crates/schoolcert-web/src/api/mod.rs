@@ -4,6 +4,7 @@
 
 mod auth;
 mod dto;
+mod feeds;
 mod problem;
 mod registry;
 mod vuln;
@@ -23,7 +24,7 @@ pub use problem::Problem;
 #[openapi(
     info(title = "schoolcert API", version = "1", description = "The JSON API of schoolcert, the platform of the sector CERT for Dutch primary and secondary schools. Authenticate with `Authorization: Bearer <token>`; create tokens on your account page. Board contacts see only their own board's data."),
     modifiers(&BearerAuth),
-    tags((name = "registry", description = "Boards, schools, contacts and network assets"), (name = "lookup", description = "Which board owns an address or host name"), (name = "audit", description = "The audit log (CERT staff)"), (name = "vulnerabilities", description = "Application landscapes, matches and sector advisories"))
+    tags((name = "registry", description = "Boards, schools, contacts and network assets"), (name = "lookup", description = "Which board owns an address or host name"), (name = "audit", description = "The audit log (CERT staff)"), (name = "vulnerabilities", description = "Application landscapes, matches and sector advisories"), (name = "feeds", description = "Security events from feeds, their digests, and ingesting report files"))
 )]
 struct ApiDoc;
 
@@ -45,6 +46,7 @@ pub fn routes_and_doc() -> (Router<App>, OpenApi) {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(registry::routes())
         .merge(vuln::routes())
+        .merge(feeds::routes())
         .split_for_parts();
     (router, doc)
 }

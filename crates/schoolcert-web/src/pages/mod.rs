@@ -3,6 +3,7 @@
 mod account;
 mod auth;
 mod cert;
+mod feeds;
 mod join;
 mod portal;
 mod public;
@@ -22,6 +23,7 @@ pub fn routes() -> Router<App> {
         .merge(account::routes())
         .merge(cert::routes())
         .merge(vuln::routes())
+        .merge(feeds::routes())
 }
 
 /// After a successful POST: back to a page, with a message code.
