@@ -63,6 +63,75 @@ pub enum Command {
     },
     /// Print the API's OpenAPI document.
     Openapi,
+    /// Security event feeds: ingest files, pull from Shadowserver, send digests, purge.
+    Feed {
+        #[command(subcommand)]
+        command: FeedCommand,
+    },
+    /// Stored security events.
+    Events {
+        #[command(subcommand)]
+        command: EventsCommand,
+    },
+    /// Measure throughput.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedCommand {
+    /// Ingest report files (Shadowserver CSV, IntelMQ JSON lines, a configured generic CSV).
+    Ingest {
+        /// The report type or feed when the file name does not say (`scan_rdp`,
+        /// `Accessible-RDP`, `intelmq`, or a `[feeds.generic_csv.NAME]` mapping).
+        #[arg(long)]
+        feed: Option<String>,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Pull the reports of a day (default today, plus the configured days before) from
+    /// Shadowserver's Reports API.
+    Pull {
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
+    /// Queue the digests that are due now (the worker does this hourly).
+    Digest,
+    /// Delete events older than the retention (`feeds.retention_days`, default 365).
+    Purge,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// Write events to standard output, one IntelMQ JSON object a line.
+    Export {
+        #[arg(long, default_value = "intelmq")]
+        format: String,
+        #[arg(long)]
+        feed: Option<String>,
+        /// The board's DUO number.
+        #[arg(long)]
+        board: Option<String>,
+        /// Only events last seen at or after this time (RFC 3339 or YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Parse, match and deduplicate a synthetic Shadowserver `scan_rdp` report against a
+    /// 1,300-board / 50,000-prefix registry, then ingest it into a scratch database of the
+    /// configured kind (a temporary SQLite file, or a temporary PostgreSQL schema).
+    Feeds {
+        #[arg(long, default_value_t = 200_000)]
+        rows: u64,
+        /// Skip the storage part.
+        #[arg(long)]
+        no_storage: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,12 +13,15 @@ use schoolcert_domain::registry::Sectors;
 use schoolcert_store::audit::By;
 use serde_json::json;
 
-use crate::cli::{AdvisoriesCommand, Cli, Command, ImportCommand, TokenCommand, UserCommand};
+use crate::cli::{
+    AdvisoriesCommand, BenchCommand, Cli, Command, EventsCommand, ImportCommand, TokenCommand,
+    UserCommand,
+};
 use crate::config::Settings;
-use crate::{demo, serve};
+use crate::{bench, demo, feeds, serve};
 
 /// Prints a result: the summary line, or the JSON value with `--json`.
-fn report(json: bool, summary: &str, value: serde_json::Value) {
+pub(crate) fn report(json: bool, summary: &str, value: serde_json::Value) {
     if json {
         println!("{value}");
     } else {
@@ -27,7 +30,7 @@ fn report(json: bool, summary: &str, value: serde_json::Value) {
 }
 
 /// Turns a use case's refusal into a readable error for the terminal.
-fn explain(e: AppError) -> anyhow::Error {
+pub(crate) fn explain(e: AppError) -> anyhow::Error {
     match &e {
         AppError::Invalid(fields) => anyhow::anyhow!(
             "{}",
@@ -211,6 +214,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Advisories { command } => advisories(&settings, json, command).await,
+        Command::Feed { command } => feeds::run(&settings, json, command).await,
+        Command::Events {
+            command:
+                EventsCommand::Export {
+                    format,
+                    feed,
+                    board,
+                    since,
+                },
+        } => feeds::export(&settings, &format, feed, board, since).await,
+        Command::Bench {
+            command: BenchCommand::Feeds { rows, no_storage },
+        } => bench::feeds(&settings, json, rows, !no_storage).await,
         Command::Lookup { query } => {
             let app = serve::open(&settings).await?;
             let a = assets::lookup(&app, None, &query).await.map_err(explain)?;
@@ -246,7 +262,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn find_board(app: &App, duo: &str) -> anyhow::Result<schoolcert_domain::BoardId> {
+pub(crate) async fn find_board(app: &App, duo: &str) -> anyhow::Result<schoolcert_domain::BoardId> {
     let mut cx = app.db.read().await?;
     Ok(
         schoolcert_store::registry::boards::find_by_duo(&mut cx, duo)

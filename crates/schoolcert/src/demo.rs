@@ -2,6 +2,7 @@
 //! realistic sector, with logins for every role printed at start. Demo mode shows the
 //! second-factor code of demo accounts on the login page, since no one has their phones.
 
+mod feeds;
 mod registry;
 mod vuln;
 
@@ -87,5 +88,7 @@ pub async fn run(mut settings: Settings, database: &Path, boards: usize) -> anyh
 pub async fn fill(app: &App, boards: usize) -> anyhow::Result<Vec<Login>> {
     let logins = registry::fill(app, boards).await?;
     vuln::fill(app).await?;
+    let (events, notices) = feeds::fill(app).await?;
+    tracing::info!(events, notices, "demo feed data ingested");
     Ok(logins)
 }

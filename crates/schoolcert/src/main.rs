@@ -4,10 +4,12 @@
 
 #![allow(clippy::print_stdout)] // a command line prints its results
 
+mod bench;
 mod cli;
 mod commands;
 mod config;
 mod demo;
+mod feeds;
 mod serve;
 
 use clap::Parser;
