@@ -8,6 +8,7 @@ pub mod paging;
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod changes;
 pub mod feeds;
 pub mod jobs;

@@ -45,9 +45,11 @@ pub struct Mail {
     pub last_error: Option<String>,
     pub sent_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Reply-To, for case mail: the case mailbox with the case's reply token.
+    pub reply_to: Option<String>,
 }
 
-const COLUMNS: &str = "id, kind, board_id, to_addrs, subject, body_text, message_id, status, attempts, next_attempt_at, last_error, sent_at, created_at";
+const COLUMNS: &str = "id, kind, board_id, to_addrs, subject, body_text, message_id, status, attempts, next_attempt_at, last_error, sent_at, created_at, reply_to";
 
 /// Queues a message; `message_id` must be unique (`<random@domain>`).
 pub async fn enqueue(
@@ -70,6 +72,18 @@ pub async fn enqueue(
         })?;
     }
     Ok(id)
+}
+
+/// Sets the Reply-To of a queued message (case mail, so replies land in the case).
+pub async fn set_reply_to(cx: &mut Cx, id: i64, reply_to: &str) -> StoreResult<()> {
+    exec!(cx, |c| sqlx::query(
+        "UPDATE outbox SET reply_to = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(reply_to)
+    .execute(c)
+    .await)?;
+    Ok(())
 }
 
 /// Claims up to `limit` due messages for sending, holding them for `lease`.

@@ -119,6 +119,14 @@ pub fn build(
         .from(from)
         .subject(mail.subject.clone())
         .header(MessageId::from(mail.message_id.clone()));
+    if let Some(reply_to) = &mail.reply_to {
+        builder = builder.reply_to(
+            reply_to
+                .parse::<Mailbox>()
+                .map_err(|e| format!("bad Reply-To {reply_to}: {e}"))?,
+        );
+    }
+
     for to in &mail.to_addrs {
         builder = builder.to(to
             .parse::<Mailbox>()
