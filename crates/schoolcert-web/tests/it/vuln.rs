@@ -431,7 +431,7 @@ async fn the_analyst_works_the_queue_into_a_published_advisory_and_the_board_rec
     board
         .get("/portaal/adviezen")
         .await
-        .assert_contains("in_progress");
+        .assert_contains("Oplossing loopt");
     t.finish().await;
 }
 
