@@ -439,17 +439,27 @@ async fn import_epss(app: &App, inputs: &[(String, Vec<u8>)]) -> AppResult<Impor
             source: format!("{name}, regel {}", e.line),
             reason: e.reason,
         }));
-        let mut cx = app.db.write().await?;
-        for s in &file.scores {
-            let row = EpssRow {
+        if file.scores.is_empty() {
+            // An empty day's file would wipe every score: refuse it instead.
+            report.refused.push(Refused {
+                source: name.clone(),
+                reason: "het bestand bevat geen scores".into(),
+            });
+            continue;
+        }
+        let rows: Vec<EpssRow> = file
+            .scores
+            .iter()
+            .map(|s| EpssRow {
                 cve_id: s.cve_id.to_string(),
                 epss: s.epss,
                 percentile: s.percentile,
-            };
-            documents::upsert_epss(&mut cx, &row, file.score_date, now).await?;
-            report.inserted += 1;
-        }
+            })
+            .collect();
+        let mut cx = app.db.write().await?;
+        documents::replace_epss(&mut cx, &rows, file.score_date, now).await?;
         cx.commit().await?;
+        report.inserted += rows.len();
     }
     if report.inserted > 0 {
         report.reprioritise_now(app).await?;

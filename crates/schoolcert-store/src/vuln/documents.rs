@@ -292,6 +292,47 @@ pub async fn upsert_epss(
     Ok(())
 }
 
+/// Replaces every EPSS score with a day's file (the file is the whole truth for its date).
+/// Rows go in batches, since the file lists every published CVE (~300,000).
+pub async fn replace_epss(
+    cx: &mut Cx,
+    rows: &[EpssRow],
+    score_date: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    exec!(cx, |c| sqlx::query("DELETE FROM vuln_epss")
+        .execute(c)
+        .await)?;
+    const BATCH: usize = 500;
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<&EpssRow> = rows
+        .iter()
+        .filter(|r| seen.insert(r.cve_id.as_str()))
+        .collect();
+    for chunk in unique.chunks(BATCH) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 3 + 3;
+                format!("(${}, ${}, ${}, $1, $2)", b, b + 1, b + 2)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO vuln_epss (cve_id, epss, percentile, score_date, updated_at) VALUES {}",
+            values.join(", ")
+        );
+        exec!(cx, |c| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(score_date)
+                .bind(now);
+            for r in chunk {
+                q = q.bind(&r.cve_id).bind(r.epss).bind(r.percentile);
+            }
+            q.execute(c).await
+        })?;
+    }
+    Ok(())
+}
+
 pub async fn epss_for(cx: &mut Cx, cves: &[String]) -> StoreResult<Vec<EpssRow>> {
     let mut out = Vec::new();
     for id in cves {

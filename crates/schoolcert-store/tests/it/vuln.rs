@@ -243,6 +243,32 @@ async fn documents_are_one_row_per_key_and_know_their_vulnerabilities(b: Backend
         .unwrap();
     assert_eq!(got.len(), 1);
     assert!((got[0].epss - 0.5).abs() < 1e-9);
+    // A day's file replaces every score at once (duplicates in the file count once).
+    let day: Vec<documents::EpssRow> = (1..=1200)
+        .map(|n| documents::EpssRow {
+            cve_id: format!("CVE-2025-{n:05}"),
+            epss: 0.001 * f64::from(n % 1000),
+            percentile: 0.5,
+        })
+        .chain(std::iter::once(documents::EpssRow {
+            cve_id: "CVE-2025-00001".into(),
+            epss: 0.9,
+            percentile: 0.9,
+        }))
+        .collect();
+    documents::replace_epss(&mut cx, &day, Some(t(5)), t(5))
+        .await
+        .unwrap();
+    assert!(
+        documents::epss_for(&mut cx, &["CVE-2024-21762".into()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let got = documents::epss_for(&mut cx, &["CVE-2025-01200".into(), "CVE-2025-00001".into()])
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 2);
     assert_eq!(
         documents::kev_for(&mut cx, &["CVE-2024-21762".into()])
             .await

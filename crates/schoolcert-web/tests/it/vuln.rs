@@ -301,7 +301,142 @@ async fn boards_see_and_change_only_their_own_landscape_and_matches(b: Backend) 
     t.finish().await;
 }
 
+async fn the_analyst_works_the_queue_into_a_published_advisory_and_the_board_records_progress(
+    b: Backend,
+) {
+    let t = TestApp::start_with(b, |c| c.vuln.automatic_p1 = false).await;
+    t.user("analist@cert.test", Role::CertAnalyst, None).await;
+    let (_, _) = board_with(&t, "10001", "ict@a.test", "fortinet-fortios", "7.2.6").await;
+    ingest::import(
+        &t.app,
+        None,
+        Kind::Csaf,
+        &[("f.json".into(), FORTIOS.to_vec())],
+    )
+    .await
+    .unwrap();
+    let mut cert = t.login("analist@cert.test").await;
+    cert.get("/cert/kwetsbaarheden")
+        .await
+        .assert_status(200)
+        .assert_contains("CVE-2024-21762");
+    cert.get("/cert/kwetsbaarheden/CVE-2024-21762")
+        .await
+        .assert_status(200)
+        .assert_contains("Stichting 10001");
+    let draft = cert.get("/cert/adviezen/nieuw?vuln=CVE-2024-21762").await;
+    draft.assert_status(200).assert_contains("fortinet-fortios");
+    let created = cert
+        .post(
+            "/cert/adviezen/nieuw",
+            &[
+                ("title", "FortiOS SSL-VPN"),
+                ("summary", "Een **ernstige** kwetsbaarheid."),
+                ("actions", "Werk bij naar 7.2.7."),
+                ("urgency", "urgent"),
+                ("tlp", "clear"),
+                (
+                    "products",
+                    "fortinet-fortios vers:intdot/>=7.2.0|<7.2.7 fixed: 7.2.7",
+                ),
+                ("cves", "CVE-2024-21762"),
+                (
+                    "sources",
+                    "https://www.fortiguard.com/psirt/FG-IR-24-015 Fortinet",
+                ),
+            ],
+        )
+        .await;
+    created.assert_status(303);
+    let path = created
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    cert.get(&path)
+        .await
+        .assert_status(200)
+        .assert_contains("FortiOS SSL-VPN");
+    cert.post(&format!("{path}/publiceren"), &[("summary", "")])
+        .await
+        .assert_status(303);
+    cert.get(&path)
+        .await
+        .assert_contains("Stichting 10001")
+        .assert_contains("1.0.0");
+    cert.get("/cert/catalogus")
+        .await
+        .assert_status(200)
+        .assert_contains("FortiOS");
+    cert.get("/cert/catalogus/product?slug=fortinet-fortios")
+        .await
+        .assert_status(200)
+        .assert_contains("fortinet-fortios");
+    let bad = cert
+        .post(
+            "/cert/catalogus/product",
+            &[("toml", "[[product]]\nid = 1")],
+        )
+        .await;
+    bad.assert_status(200).assert_contains("error-box");
+    cert.get("/cert/handreikingen/bewerken")
+        .await
+        .assert_status(200);
+    cert.post(
+        "/cert/handreikingen/bewerken",
+        &[
+            ("slug", "back-ups"),
+            ("title", "Back-ups"),
+            ("body", "# Back-ups\n\n<script>x</script>Maak ze."),
+            ("published", "on"),
+        ],
+    )
+    .await
+    .assert_status(303);
+    let mut anon = t.client();
+    let guide = anon.get("/handreikingen/back-ups").await;
+    guide.assert_status(200).assert_contains("Maak ze.");
+    assert!(
+        !guide.body.contains("<script>x"),
+        "Markdown is rendered safely"
+    );
+
+    // The board reads its advisory (summary rendered from Markdown) and records progress.
+    let mut board = t.login("ict@a.test").await;
+    let list = board.get("/portaal/adviezen").await;
+    list.assert_status(200).assert_contains("FortiOS SSL-VPN");
+    let id = path.rsplit('/').next().unwrap();
+    let page = board.get(&format!("/portaal/adviezen/{id}")).await;
+    page.assert_status(200)
+        .assert_contains("<strong>ernstige</strong>")
+        .assert_contains("7.2.6");
+    let form_action = page
+        .body
+        .split("action=\"/portaal/meldingen/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    board
+        .post(
+            &format!("/portaal/meldingen/{form_action}"),
+            &[("state", "in_progress")],
+        )
+        .await
+        .assert_status(303);
+    board
+        .get("/portaal/adviezen")
+        .await
+        .assert_contains("Oplossing loopt");
+    t.finish().await;
+}
+
 dual_tests!(
+    the_analyst_works_the_queue_into_a_published_advisory_and_the_board_records_progress,
     an_amber_advisory_is_never_public,
     boards_see_and_change_only_their_own_landscape_and_matches,
 );

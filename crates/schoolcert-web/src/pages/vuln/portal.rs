@@ -160,6 +160,15 @@ struct NoticeList {
     rows: Vec<NoticeRow>,
 }
 
+impl NoticeList {
+    /// The remediation state in the reader's language.
+    fn state(&self, code: &str) -> String {
+        code.parse::<schoolcert_vuln::match_state::MatchState>()
+            .map(|m| m.name(self.p.lang).to_owned())
+            .unwrap_or_else(|_| code.to_owned())
+    }
+}
+
 async fn advisory_list(u: UserCtx) -> WebResult {
     let board = board_or_redirect!(u);
     let rows = advisories::notices_of_board(&u.ctx.app, u.actor(), board).await?;
