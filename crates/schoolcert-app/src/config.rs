@@ -34,6 +34,8 @@ pub struct AppConfig {
     pub demo: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Leading zero bits the public CVD form's proof of work asks for.
+    pub cvd_pow_difficulty: u8,
 }
 
 impl Default for AppConfig {
@@ -52,6 +54,7 @@ impl Default for AppConfig {
             dns_server: None,
             demo: false,
             trust_forwarded_for: false,
+            cvd_pow_difficulty: 18,
         }
     }
 }

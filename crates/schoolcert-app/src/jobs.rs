@@ -50,6 +50,7 @@ pub async fn tick(app: &App, worker: &str) -> AppResult<TickReport> {
 async fn dispatch(app: &App, kind: &str, _payload: &serde_json::Value) -> AppResult<()> {
     match kind {
         "registry.housekeeping" => housekeeping(app).await,
+        "cases.clocks" => crate::cases::clocks::send_reminders(app).await.map(|_| ()),
         other => Err(AppError::Internal(format!("unknown job kind {other:?}"))),
     }
 }
@@ -66,6 +67,21 @@ async fn schedule_periodic(app: &App) -> AppResult<()> {
         &serde_json::json!({}),
         now,
         Some(&format!("registry.housekeeping:{hour}")),
+        now,
+    )
+    .await?;
+    // Legal clocks: every ten minutes, so a reminder "2 hours before" is on time.
+    let slot = format!(
+        "{}{}",
+        now.format("%Y-%m-%dT%H:"),
+        now.format("%M").to_string().chars().next().unwrap_or('0')
+    );
+    jobs::enqueue(
+        &mut cx,
+        "cases.clocks",
+        &serde_json::json!({}),
+        now,
+        Some(&format!("cases.clocks:{slot}")),
         now,
     )
     .await?;

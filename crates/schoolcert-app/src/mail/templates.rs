@@ -53,6 +53,21 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
         include_str!("../../templates/mail/account_created.nl.txt"),
         include_str!("../../templates/mail/account_created.en.txt"),
     ),
+    (
+        "case_message",
+        include_str!("../../templates/mail/case_message.nl.txt"),
+        include_str!("../../templates/mail/case_message.en.txt"),
+    ),
+    (
+        "case_activity",
+        include_str!("../../templates/mail/case_activity.nl.txt"),
+        include_str!("../../templates/mail/case_activity.en.txt"),
+    ),
+    (
+        "case_reminder",
+        include_str!("../../templates/mail/case_reminder.nl.txt"),
+        include_str!("../../templates/mail/case_reminder.en.txt"),
+    ),
 ];
 
 /// Names of every built-in template, for `schoolcert templates list` and tests.

@@ -2,7 +2,9 @@
 
 mod account;
 mod auth;
+mod cases;
 mod cert;
+mod cvd;
 mod join;
 mod portal;
 mod public;
@@ -20,6 +22,8 @@ pub fn routes() -> Router<App> {
         .merge(portal::routes())
         .merge(account::routes())
         .merge(cert::routes())
+        .merge(cases::routes())
+        .merge(cvd::routes())
 }
 
 /// After a successful POST: back to a page, with a message code.
