@@ -39,6 +39,8 @@ pub struct AppConfig {
     pub vuln: crate::vuln::VulnConfig,
     /// Security event feeds: ingest, deduplication, digests, Shadowserver pulls.
     pub feeds: crate::feeds::FeedsConfig,
+    /// Leading zero bits the public CVD form's proof of work asks for.
+    pub cvd_pow_difficulty: u8,
 }
 
 impl Default for AppConfig {
@@ -59,6 +61,7 @@ impl Default for AppConfig {
             trust_forwarded_for: false,
             vuln: crate::vuln::VulnConfig::default(),
             feeds: crate::feeds::FeedsConfig::default(),
+            cvd_pow_difficulty: 18,
         }
     }
 }

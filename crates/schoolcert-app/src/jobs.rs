@@ -54,6 +54,7 @@ async fn dispatch(app: &App, kind: &str, _payload: &serde_json::Value) -> AppRes
         "feeds.digest" => crate::feeds::digest::send_due(app).await.map(|_| ()),
         "feeds.purge" => crate::feeds::purge(app).await.map(|_| ()),
         "feeds.pull" => crate::feeds::pull::pull(app, None).await.map(|_| ()),
+        "cases.clocks" => crate::cases::clocks::send_reminders(app).await.map(|_| ()),
         other => Err(AppError::Internal(format!("unknown job kind {other:?}"))),
     }
 }
@@ -100,6 +101,21 @@ async fn schedule_periodic(app: &App) -> AppResult<()> {
     for (kind, key) in periodic {
         jobs::enqueue(&mut cx, kind, &serde_json::json!({}), now, Some(&key), now).await?;
     }
+    // Legal clocks: every ten minutes, so a reminder "2 hours before" is on time.
+    let slot = format!(
+        "{}{}",
+        now.format("%Y-%m-%dT%H:"),
+        now.format("%M").to_string().chars().next().unwrap_or('0')
+    );
+    jobs::enqueue(
+        &mut cx,
+        "cases.clocks",
+        &serde_json::json!({}),
+        now,
+        Some(&format!("cases.clocks:{slot}")),
+        now,
+    )
+    .await?;
     cx.commit().await?;
     Ok(())
 }

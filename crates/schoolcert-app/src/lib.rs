@@ -3,6 +3,7 @@
 //! through the store in one transaction together with its audit entries and outgoing mail.
 
 pub mod auth;
+pub mod cases;
 pub mod config;
 pub mod dns;
 pub mod error;

@@ -58,6 +58,21 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
         include_str!("../../templates/mail/vuln_advisory.nl.txt"),
         include_str!("../../templates/mail/vuln_advisory.en.txt"),
     ),
+    (
+        "case_message",
+        include_str!("../../templates/mail/case_message.nl.txt"),
+        include_str!("../../templates/mail/case_message.en.txt"),
+    ),
+    (
+        "case_activity",
+        include_str!("../../templates/mail/case_activity.nl.txt"),
+        include_str!("../../templates/mail/case_activity.en.txt"),
+    ),
+    (
+        "case_reminder",
+        include_str!("../../templates/mail/case_reminder.nl.txt"),
+        include_str!("../../templates/mail/case_reminder.en.txt"),
+    ),
 ];
 
 /// Names of every built-in template, for `schoolcert templates list` and tests.

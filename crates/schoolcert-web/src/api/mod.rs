@@ -3,6 +3,8 @@
 //! errors, paging on every list, and an OpenAPI 3 document generated from the handlers.
 
 mod auth;
+mod cases;
+mod cases_dto;
 mod dto;
 mod feeds;
 mod problem;
@@ -24,7 +26,7 @@ pub use problem::Problem;
 #[openapi(
     info(title = "schoolcert API", version = "1", description = "The JSON API of schoolcert, the platform of the sector CERT for Dutch primary and secondary schools. Authenticate with `Authorization: Bearer <token>`; create tokens on your account page. Board contacts see only their own board's data."),
     modifiers(&BearerAuth),
-    tags((name = "registry", description = "Boards, schools, contacts and network assets"), (name = "lookup", description = "Which board owns an address or host name"), (name = "audit", description = "The audit log (CERT staff)"), (name = "vulnerabilities", description = "Application landscapes, matches and sector advisories"), (name = "feeds", description = "Security events from feeds, their digests, and ingesting report files"))
+    tags((name = "registry", description = "Boards, schools, contacts and network assets"), (name = "lookup", description = "Which board owns an address or host name"), (name = "audit", description = "The audit log (CERT staff)"), (name = "vulnerabilities", description = "Application landscapes, matches and sector advisories"), (name = "feeds", description = "Security events from feeds, their digests, and ingesting report files"), (name = "cases", description = "Incident and CVD cases, legal clocks, sector incidents, metrics"), (name = "cvd", description = "The public vulnerability intake and the reporter's status link (no token)"))
 )]
 struct ApiDoc;
 
@@ -47,6 +49,7 @@ pub fn routes_and_doc() -> (Router<App>, OpenApi) {
         .merge(registry::routes())
         .merge(vuln::routes())
         .merge(feeds::routes())
+        .merge(cases::routes())
         .split_for_parts();
     (router, doc)
 }

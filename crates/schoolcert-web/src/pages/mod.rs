@@ -2,7 +2,9 @@
 
 mod account;
 mod auth;
+mod cases;
 mod cert;
+mod cvd;
 mod feeds;
 mod join;
 mod portal;
@@ -24,6 +26,8 @@ pub fn routes() -> Router<App> {
         .merge(cert::routes())
         .merge(vuln::routes())
         .merge(feeds::routes())
+        .merge(cases::routes())
+        .merge(cvd::routes())
 }
 
 /// After a successful POST: back to a page, with a message code.
