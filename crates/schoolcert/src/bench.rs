@@ -41,7 +41,11 @@ pub async fn feeds(
     json: bool,
     rows: u64,
     storage: bool,
+    keep_raw: bool,
 ) -> anyhow::Result<()> {
+    let mut settings = settings.clone();
+    settings.app.feeds.keep_raw = keep_raw;
+    let settings = &settings;
     let schema = Schema::embedded().context("the embedded schema")?;
     let rt = schema
         .by_file_name("scan_rdp")
@@ -58,8 +62,9 @@ pub async fn feeds(
         move || -> anyhow::Result<(f64, u64, u64)> {
             let src = ScanRdpReport::new(rows, SEED, DAY);
             let started = Instant::now();
-            let parser = ShadowserverParser::new(&rt, src, ReportContext::new(observed))
-                .context("parser")?;
+            let mut ctx = ReportContext::new(observed);
+            ctx.keep_raw = keep_raw;
+            let parser = ShadowserverParser::new(&rt, src, ctx).context("parser")?;
             let mut ingest = Ingest::new(parser, &index, Window::default());
             // Consume every event as the store would receive it.
             for item in ingest.by_ref() {
@@ -75,12 +80,14 @@ pub async fn feeds(
     let pure_peak = peak_rss_mib();
     let mut out = json!({
         "rows": rows,
+        "keep_raw": keep_raw,
         "events": events,
         "matched": matched,
         "pure": { "seconds": pure_secs, "rows_per_second": pure_rate, "peak_rss_mib": pure_peak },
     });
     let mut line = format!(
-        "scan_rdp, {rows} rows: parse+normalise+match+dedup {pure_rate:.0} rows/s ({pure_secs:.2} s, one thread)"
+        "scan_rdp, {rows} rows{}: parse+normalise+match+dedup {pure_rate:.0} rows/s ({pure_secs:.2} s, one thread)",
+        if keep_raw { "" } else { " (without raw)" }
     );
 
     // 2. The whole ingest into a scratch database.

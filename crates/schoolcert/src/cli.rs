@@ -131,6 +131,9 @@ pub enum BenchCommand {
         /// Skip the storage part.
         #[arg(long)]
         no_storage: bool,
+        /// Do not keep each event's original line (`raw`); see `feeds.keep_raw`.
+        #[arg(long)]
+        no_raw: bool,
     },
 }
 

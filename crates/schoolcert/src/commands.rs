@@ -225,8 +225,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => feeds::export(&settings, &format, feed, board, since).await,
         Command::Bench {
-            command: BenchCommand::Feeds { rows, no_storage },
-        } => bench::feeds(&settings, json, rows, !no_storage).await,
+            command:
+                BenchCommand::Feeds {
+                    rows,
+                    no_storage,
+                    no_raw,
+                },
+        } => bench::feeds(&settings, json, rows, !no_storage, !no_raw).await,
         Command::Lookup { query } => {
             let app = serve::open(&settings).await?;
             let a = assets::lookup(&app, None, &query).await.map_err(explain)?;

@@ -1,6 +1,11 @@
 //! Configuration: defaults, then an optional TOML file, then `SCHOOLCERT_*` environment
 //! variables (`SCHOOLCERT_DATABASE_URL`, `SCHOOLCERT_LISTEN`, `SCHOOLCERT_BASE_URL`,
 //! `SCHOOLCERT_SMTP_URL`, ...). Errors name the source of the bad value.
+//!
+//! The feeds service reads a `[feeds]` table (`schoolcert_app::feeds::FeedsConfig`): dedup
+//! window, retention, batch size, TLP, template/explanation/schema overrides, generic CSV
+//! mappings (`[feeds.generic_csv.NAME]`), an OpenPGP key for signing digests, and
+//! `[feeds.shadowserver]` (`api_url`, `download_url`, `key`, `secret`, `reports`, `days_back`).
 
 use std::net::SocketAddr;
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Ingesting a file: the parser runs on a blocking thread and hands batches of matched,
 //! deduplicated events over a small channel; each batch is stored in one transaction. Memory
-//! stays flat whatever the file size (two batches in flight plus the in-file dedup table).
+//! stays flat whatever the file size (about three batches in flight plus the in-file dedup table).
 //! The same file (by SHA-256) is ingested once; the same observation in another file is
 //! recognised by its event key and changes nothing.
 
@@ -210,7 +210,8 @@ pub async fn ingest_with_index<R: Read + Send + 'static>(
     let window = Window(Duration::hours(app.config.feeds.dedup_window_hours.max(0)));
     let batch_size = app.config.feeds.batch_size.clamp(1, 50_000);
     let observation = app.now();
-    let (tx, mut rx) = mpsc::channel::<Piece>(2);
+    let keep_raw = app.config.feeds.keep_raw;
+    let (tx, mut rx) = mpsc::channel::<Piece>(1);
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<Result<(), String>>();
     let parse = tokio::task::spawn_blocking(move || {
         parse_thread(
@@ -220,6 +221,7 @@ pub async fn ingest_with_index<R: Read + Send + 'static>(
             window,
             batch_size,
             observation,
+            keep_raw,
             tx,
             ready_tx,
         )
@@ -422,6 +424,7 @@ fn parse_thread<R: Read>(
     window: Window,
     batch_size: usize,
     observation: chrono::DateTime<chrono::Utc>,
+    keep_raw: bool,
     tx: mpsc::Sender<Piece>,
     ready: tokio::sync::oneshot::Sender<Result<(), String>>,
 ) -> Parsed {
@@ -439,7 +442,9 @@ fn parse_thread<R: Read>(
     };
     match format {
         Format::Shadowserver(rt) => {
-            let parser = match ShadowserverParser::new(&rt, src, ReportContext::new(observation)) {
+            let mut ctx = ReportContext::new(observation);
+            ctx.keep_raw = keep_raw;
+            let parser = match ShadowserverParser::new(&rt, src, ctx) {
                 Ok(p) => p,
                 Err(e) => {
                     let m = e.message(Lang::Nl);

@@ -30,6 +30,9 @@ pub struct FeedsConfig {
     pub retention_days: i64,
     /// Events per stored batch (one transaction each).
     pub batch_size: usize,
+    /// Keep each event's original CSV line (`raw`, as IntelMQ does). About half of a stored
+    /// event's size; switch off when nobody needs the original text.
+    pub keep_raw: bool,
     /// The TLP label of digests (in the subject).
     pub tlp: Tlp,
     /// Events listed per problem group in a digest's text (all are in the attachment).
@@ -89,7 +92,8 @@ impl Default for FeedsConfig {
         FeedsConfig {
             dedup_window_hours: schoolcert_feeds::dedup::DEFAULT_WINDOW_HOURS,
             retention_days: 365,
-            batch_size: 5000,
+            batch_size: 2000,
+            keep_raw: true,
             tlp: Tlp::Amber,
             digest_max_items: 20,
             explanations_file: None,

@@ -12,7 +12,7 @@ use schoolcert_store::audit::By;
 use schoolcert_store::feeds::pulls;
 use serde::Serialize;
 
-use super::ingest::{IngestSummary, ingest_bytes};
+use super::ingest::{IngestSummary, ingest_path};
 use crate::{App, AppError, AppResult};
 
 /// What a pull did.
@@ -84,9 +84,17 @@ pub async fn pull(app: &App, day: Option<NaiveDate>) -> AppResult<PullSummary> {
             .clone()
             .unwrap_or_else(|| report.file.chars().take(10).collect());
         let url = rebase(&download_url(&report.id), DOWNLOAD_ROOT, &cfg.download_url);
-        let result = download(&client, &url).await;
+        // Streamed to a temporary file named like the report, so a large report never sits
+        // in memory and the parser recognises its type from the name.
+        let dir = std::env::temp_dir().join(format!(
+            "schoolcert-pull-{}-{}",
+            std::process::id(),
+            safe_name(&report.id)
+        ));
+        let path = dir.join(safe_name(&report.file));
+        let result = download(&client, &url, &dir, &path).await;
         let outcome = match result {
-            Ok(bytes) => ingest_bytes(app, By::System("Shadowserver"), &report.file, None, bytes)
+            Ok(()) => ingest_path(app, By::System("Shadowserver"), &path, None)
                 .await
                 .map_err(|e| match e {
                     AppError::Invalid(f) => f
@@ -98,6 +106,7 @@ pub async fn pull(app: &App, day: Option<NaiveDate>) -> AppResult<PullSummary> {
                 }),
             Err(e) => Err(e),
         };
+        let _ = tokio::fs::remove_dir_all(&dir).await;
         let mut cx = app.db.write().await?;
         match outcome {
             Ok(summary) => {
@@ -135,16 +144,44 @@ pub async fn pull(app: &App, day: Option<NaiveDate>) -> AppResult<PullSummary> {
     Ok(out)
 }
 
-async fn download(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, String> {
-    let resp = client.get(url).send().await.map_err(|e| e.to_string())?;
+async fn download(
+    client: &reqwest::Client,
+    url: &str,
+    dir: &std::path::Path,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    use tokio::io::AsyncWriteExt;
+    let mut resp = client.get(url).send().await.map_err(|e| e.to_string())?;
     let status = resp.status();
     if !status.is_success() {
         return Err(format!("HTTP {status}"));
     }
-    resp.bytes()
+    tokio::fs::create_dir_all(dir)
         .await
-        .map(|b| b.to_vec())
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    let mut file = tokio::fs::File::create(path)
+        .await
+        .map_err(|e| e.to_string())?;
+    while let Some(chunk) = resp.chunk().await.map_err(|e| e.to_string())? {
+        file.write_all(&chunk).await.map_err(|e| e.to_string())?;
+    }
+    file.flush().await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// A file-system-safe version of a name from the API.
+fn safe_name(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .trim_start_matches('.')
+        .to_owned()
 }
 
 /// Swaps the pure crate's default root for the configured one.
