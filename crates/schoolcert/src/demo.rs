@@ -2,6 +2,7 @@
 //! realistic sector, with logins for every role printed at start. Demo mode shows the
 //! second-factor code of demo accounts on the login page, since no one has their phones.
 
+mod cases;
 mod registry;
 
 use std::path::Path;
@@ -84,5 +85,7 @@ pub async fn run(mut settings: Settings, database: &Path, boards: usize) -> anyh
 
 /// Fills an empty database with the synthetic sector; returns the demo logins.
 pub async fn fill(app: &App, boards: usize) -> anyhow::Result<Vec<Login>> {
-    registry::fill(app, boards).await
+    let logins = registry::fill(app, boards).await?;
+    cases::fill(app).await?;
+    Ok(logins)
 }
