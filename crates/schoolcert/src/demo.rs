@@ -2,6 +2,7 @@
 //! realistic sector, with logins for every role printed at start. Demo mode shows the
 //! second-factor code of demo accounts on the login page, since no one has their phones.
 
+mod cases;
 mod feeds;
 mod registry;
 mod vuln;
@@ -90,5 +91,6 @@ pub async fn fill(app: &App, boards: usize) -> anyhow::Result<Vec<Login>> {
     vuln::fill(app).await?;
     let (events, notices) = feeds::fill(app).await?;
     tracing::info!(events, notices, "demo feed data ingested");
+    cases::fill(app).await?;
     Ok(logins)
 }

@@ -96,6 +96,10 @@ pub async fn confirm(
         .await?
         .into_iter()
         .find(|v| v.code == code)
+        .filter(|v| {
+            actor.is_cert()
+                || v.responsible == schoolcert_cases::deadlines::rules::Responsible::Board
+        })
         .ok_or(AppError::NotFound)?;
     let by = who(actor);
     let rec = if input.waive_reason.trim().is_empty() {

@@ -137,7 +137,15 @@ pub async fn detail(app: &App, actor: &Actor, case_id: i64, lang: Lang) -> AppRe
         .into_iter()
         .filter(|o| ok(&o.tlp, &o.sharing))
         .collect();
-    let clocks = super::clocks::views(&mut cx, &l, app.now()).await?;
+    // A board sees its own legal obligations, not the CERT's service levels.
+    let clocks = super::clocks::views(&mut cx, &l, app.now())
+        .await?
+        .into_iter()
+        .filter(|v| {
+            actor.is_cert()
+                || v.responsible == schoolcert_cases::deadlines::rules::Responsible::Board
+        })
+        .collect();
     let mut board_names = Vec::new();
     for b in &l.boards {
         if let Ok(board) = boards::get(&mut cx, Scope::All, *b).await {
