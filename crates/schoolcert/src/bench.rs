@@ -1,5 +1,6 @@
 //! `schoolcert bench feeds`: throughput of the feed pipeline on a synthetic Shadowserver
-//! `scan_rdp` report (generated while it is read, so the input costs no memory) against a
+//! `scan_rdp` report (written to a temporary file first, so that neither the generator's cost nor
+//! the input's size is measured; both phases stream the file) against a
 //! sector-sized registry (1,300 boards, 50,000 prefixes, 20,000 domains). Two figures: rows per
 //! second for parse + normalise + match + dedup alone (one thread), and for the whole ingest
 //! into a scratch database of the configured kind; plus the process's peak memory (VmHWM).
@@ -54,13 +55,15 @@ pub async fn feeds(
     let entries = registry_entries(SEED);
     let index = Arc::new(LookupIndex::build(entries.clone(), []));
     let observed = parse_rfc3339("2026-11-20T06:00:00Z").context("time")?;
+    let report_file = ReportFile::generate(rows)?;
 
     // 1. The pure pipeline on one thread.
     let (pure_secs, events, matched) = tokio::task::spawn_blocking({
         let rt = rt.clone();
         let index = index.clone();
+        let path = report_file.path.clone();
         move || -> anyhow::Result<(f64, u64, u64)> {
-            let src = ScanRdpReport::new(rows, SEED, DAY);
+            let src = open_report(&path)?;
             let started = Instant::now();
             let mut ctx = ReportContext::new(observed);
             ctx.keep_raw = keep_raw;
@@ -93,7 +96,7 @@ pub async fn feeds(
     // 2. The whole ingest into a scratch database.
     if storage {
         let (db, scratch) = scratch_db(settings).await?;
-        let result = store_bench(settings, &db, &entries, rows).await;
+        let result = store_bench(settings, &db, &entries, rows, &report_file.path).await;
         let backend = format!("{:?}", db.backend());
         db.drop_schema(&scratch.schema).await.ok();
         db.close().await;
@@ -123,6 +126,39 @@ pub async fn feeds(
     out["peak_rss_mib"] = json!(peak);
     report(json, &line, out);
     Ok(())
+}
+
+/// The synthetic report on disk, removed when dropped.
+struct ReportFile {
+    path: std::path::PathBuf,
+}
+
+impl ReportFile {
+    fn generate(rows: u64) -> anyhow::Result<ReportFile> {
+        let path = std::env::temp_dir().join(format!(
+            "schoolcert-bench-{}-{DAY}-scan_rdp.csv",
+            std::process::id()
+        ));
+        let file = ReportFile { path };
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(&file.path).context("creating the report file")?,
+        );
+        std::io::copy(&mut ScanRdpReport::new(rows, SEED, DAY), &mut out)
+            .context("writing the report file")?;
+        std::io::Write::flush(&mut out).context("writing the report file")?;
+        Ok(file)
+    }
+}
+
+impl Drop for ReportFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn open_report(path: &std::path::Path) -> anyhow::Result<std::io::BufReader<std::fs::File>> {
+    let file = std::fs::File::open(path).context("opening the report file")?;
+    Ok(std::io::BufReader::with_capacity(1 << 20, file))
 }
 
 struct Scratch {
@@ -165,6 +201,7 @@ async fn store_bench(
     db: &Db,
     entries: &[schoolcert_domain::lookup::IndexEntry],
     rows: u64,
+    report: &std::path::Path,
 ) -> anyhow::Result<(f64, schoolcert_app::feeds::ingest::IngestSummary)> {
     let now = schoolcert_domain::Clock::now(&SystemClock);
     let mut ids = Vec::with_capacity(1300);
@@ -210,7 +247,7 @@ async fn store_bench(
         &format!("{DAY}-scan_rdp-nl-geo.csv"),
         &format!("bench-{}-{rows}", std::process::id()),
         None,
-        ScanRdpReport::new(rows, SEED, DAY),
+        open_report(report)?,
         index,
     )
     .await
