@@ -3,6 +3,7 @@
 //! stored one), CVE JSON 5 records, the CISA KEV catalogue and the EPSS daily CSV. Re-import
 //! is idempotent; invalid documents are reported by name and kept out; the rest continue.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use schoolcert_domain::access::{Actor, Scope};
@@ -273,14 +274,61 @@ fn later(a: Option<Timestamp>, b: Option<Timestamp>) -> bool {
     }
 }
 
+/// Replaces each cvelistV5 `delta.json` / `deltaLog.json` among the inputs by the records it
+/// lists, read from the checkout the delta file sits in (`cves/<year>/<n>xxx/<id>.json`); a
+/// listed record that is not there is refused by name, the others go on.
+fn expand_deltas<'a>(
+    inputs: &'a [(String, Vec<u8>)],
+    refused: &mut Vec<Refused>,
+) -> Vec<(String, Cow<'a, [u8]>)> {
+    let mut out = Vec::with_capacity(inputs.len());
+    for (name, bytes) in inputs {
+        let path = Path::new(name);
+        let deltas = match path.file_name().and_then(|f| f.to_str()) {
+            Some("delta.json") => cve::parse_delta(bytes).map(|d| vec![d]),
+            Some("deltaLog.json") => cve::parse_delta_log(bytes),
+            _ => {
+                out.push((name.clone(), Cow::Borrowed(bytes.as_slice())));
+                continue;
+            }
+        };
+        let deltas = match deltas {
+            Ok(d) => d,
+            Err(e) => {
+                refused.push(Refused {
+                    source: name.clone(),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let root = path.parent().unwrap_or(Path::new("."));
+        for entry in cve::changed_since(&deltas, None) {
+            let Some(rel) = cve::record_path(&entry.cve_id) else {
+                continue;
+            };
+            let file = root.join(rel);
+            match std::fs::read(&file) {
+                Ok(b) => out.push((file.display().to_string(), Cow::Owned(b))),
+                Err(e) => refused.push(Refused {
+                    source: format!("{name}: {}", entry.cve_id.as_str()),
+                    reason: format!("{}: {e}", file.display()),
+                }),
+            }
+        }
+    }
+    out
+}
+
 async fn import_cve(
     app: &App,
     actor: Option<&Actor>,
     inputs: &[(String, Vec<u8>)],
 ) -> AppResult<ImportReport> {
     let mut report = ImportReport::default();
-    let mut records: Vec<(String, CveRecord, &Vec<u8>)> = Vec::new();
-    for (name, bytes) in inputs {
+    let inputs = expand_deltas(inputs, &mut report.refused);
+    let mut records: Vec<(String, CveRecord, &[u8])> = Vec::new();
+    for (name, bytes) in &inputs {
         match cve::parse_record(bytes) {
             Ok(r) => records.push((name.clone(), r, bytes)),
             Err(e) => report.refused.push(Refused {

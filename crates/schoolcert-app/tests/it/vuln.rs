@@ -569,7 +569,38 @@ async fn provider_sync_refuses_a_document_with_a_wrong_hash(b: Backend) {
     t.finish().await;
 }
 
+/// A cvelistV5 `delta.json` brings in the records it lists from the checkout beside it; a
+/// listed record missing from the checkout is refused by id, the rest is imported.
+async fn a_cvelist_delta_file_imports_the_records_it_lists(b: Backend) {
+    let t = TestApp::start(b).await;
+    let (h2, _) = board(&t, "20014", "Delta", &[("paloalto-panos", "10.2.0-h2")]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("cves/2024/3xxx");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("CVE-2024-3400.json"), CVE_PANOS).unwrap();
+    let delta = r#"{"fetchTime":"2024-04-12T08:00:00.000Z","numberOfChanges":2,
+      "new":[{"cveId":"CVE-2024-3400","dateUpdated":"2024-04-12T07:15:00.000Z"}],
+      "updated":[{"cveId":"CVE-2024-3999","dateUpdated":"2024-04-12T07:30:00.000Z"}],
+      "error":[]}"#;
+    std::fs::write(dir.path().join("delta.json"), delta).unwrap();
+    let (inputs, unreadable) = ingest::read_paths(&[dir.path().join("delta.json")]);
+    assert!(unreadable.is_empty());
+    let r = ingest::import(&t.app, None, Kind::Cve, &inputs)
+        .await
+        .unwrap();
+    assert_eq!(r.inserted, 1);
+    assert_eq!(r.refused.len(), 1);
+    assert!(r.refused[0].source.contains("CVE-2024-3999"));
+    assert_eq!(
+        matches_of(&t, h2).await.len(),
+        1,
+        "the listed record matched"
+    );
+    t.finish().await;
+}
+
 dual_tests!(
+    a_cvelist_delta_file_imports_the_records_it_lists,
     csaf_revisions_update_without_renotifying_and_boards_hear_only_about_their_own,
     csaf_vers_ranges_all_and_unknown_give_three_valued_answers,
     cve_default_status_and_changes_with_kev_and_epss_joins,

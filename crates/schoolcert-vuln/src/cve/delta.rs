@@ -85,6 +85,19 @@ pub fn parse_delta_log(bytes: &[u8]) -> Result<Vec<CveDelta>, CveError> {
     Ok(d.into_iter().map(convert).collect())
 }
 
+/// Where a record lives in a cvelistV5 checkout: `cves/<year>/<thousands>xxx/<id>.json`
+/// (CVE-2024-3400 → `cves/2024/3xxx/CVE-2024-3400.json`), so a delta file can be resolved
+/// against the checkout it came with.
+pub fn record_path(id: &CveId) -> Option<String> {
+    let year = id.year()?;
+    let number: u64 = id.as_str().get(9..)?.parse().ok()?;
+    Some(format!(
+        "cves/{year}/{}xxx/{}.json",
+        number / 1000,
+        id.as_str()
+    ))
+}
+
 /// The records to fetch since `since` (exclusive): every new or updated entry of deltas
 /// fetched after it, once per CVE with its latest update, ordered by id.
 pub fn changed_since(deltas: &[CveDelta], since: Option<Timestamp>) -> Vec<DeltaEntry> {

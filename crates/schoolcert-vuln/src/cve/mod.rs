@@ -23,7 +23,7 @@ use crate::statement::{
     AdvisoryProduct, Applicability, Remediation, RemediationCategory, SourceRef, Statement,
 };
 
-pub use delta::{CveDelta, DeltaEntry, changed_since, parse_delta, parse_delta_log};
+pub use delta::{CveDelta, DeltaEntry, changed_since, parse_delta, parse_delta_log, record_path};
 pub use versions::{CveChange, CveStatus, CveVersionEntry, CveVersions};
 
 /// Why a CVE record cannot be used.

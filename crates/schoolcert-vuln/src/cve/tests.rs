@@ -170,3 +170,20 @@ fn delta_files_list_what_to_fetch() {
     let parsed_log = parse_delta_log(format!("[{delta}]").as_bytes()).unwrap();
     assert_eq!(parsed_log.len(), 1);
 }
+
+#[test]
+fn delta_entries_resolve_to_the_checkout_layout() {
+    let path = |id: &str| record_path(&id.parse().unwrap());
+    assert_eq!(
+        path("CVE-2024-3400").as_deref(),
+        Some("cves/2024/3xxx/CVE-2024-3400.json")
+    );
+    assert_eq!(
+        path("CVE-2024-21762").as_deref(),
+        Some("cves/2024/21xxx/CVE-2024-21762.json")
+    );
+    assert_eq!(
+        path("CVE-2023-0001").as_deref(),
+        Some("cves/2023/0xxx/CVE-2023-0001.json")
+    );
+}
