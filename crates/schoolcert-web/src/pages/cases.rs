@@ -5,14 +5,14 @@
 //! same case page template; what a board may see is decided by `schoolcert-app`.
 
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::{Multipart, Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use schoolcert_app::cases::view::{self, CaseDetail, Queue};
 use schoolcert_app::cases::{clocks, cvd, incidents, messages, sector};
-use schoolcert_app::{App, AppError};
+use schoolcert_app::{App, AppError, Msg};
 use schoolcert_domain::BoardId;
 use schoolcert_store::PageRequest;
 use schoolcert_store::audit::By;
@@ -58,6 +58,7 @@ pub fn routes() -> Router<App> {
         .route("/portaal/security.txt", get(board_securitytxt))
         // Shared by both audiences; the use cases decide.
         .route("/zaken/{id}/berichten", post(post_message))
+        .route("/zaken/{id}/bijlagen", post(post_upload))
         .route("/zaken/{id}/termijnen/{code}", post(confirm_obligation))
         .route("/zaken/taken/{id}/klaar", post(task_done))
         .route("/zaken/bijlagen/{id}", get(download))
@@ -505,6 +506,52 @@ async fn post_message(u: UserCtx, Path(id): Path<i64>, Form(f): Form<MessageForm
     let r = messages::post(&u.ctx.app, u.actor(), id, &input)
         .await
         .map(|_| ());
+    done(&u, id, r).await
+}
+
+/// A file added to a case from the case page (multipart; the CSRF token travels in the query,
+/// as the middleware reads it before the body).
+async fn post_upload(u: UserCtx, Path(id): Path<i64>, mut form: Multipart) -> WebResult {
+    let mut file: Option<(String, Option<String>, Vec<u8>)> = None;
+    let (mut tlp, mut shared) = (String::new(), false);
+    let mut broken = false;
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("bestand").to_owned();
+                let kind = field.content_type().map(str::to_owned);
+                match field.bytes().await {
+                    Ok(b) => file = Some((name, kind, b.to_vec())),
+                    Err(_) => broken = true,
+                }
+            }
+            Some("tlp") => tlp = field.text().await.unwrap_or_default(),
+            Some("shared") => shared = field.text().await.is_ok_and(|v| v == "1"),
+            _ => {}
+        }
+    }
+    let r = match file {
+        Some((name, kind, bytes)) if !broken && !bytes.is_empty() => incidents::upload(
+            &u.ctx.app,
+            u.actor(),
+            id,
+            &name,
+            kind.as_deref(),
+            &bytes,
+            &tlp,
+            // A board's own upload is always part of what it shares with the CERT.
+            shared || !u.actor().is_cert(),
+        )
+        .await
+        .map(|_| ()),
+        _ => Err(AppError::invalid(
+            "file",
+            Msg::new(
+                "Kies een bestand (het kon niet worden ontvangen of is leeg).",
+                "Choose a file (it could not be received or is empty).",
+            ),
+        )),
+    };
     done(&u, id, r).await
 }
 

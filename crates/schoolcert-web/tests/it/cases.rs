@@ -310,3 +310,84 @@ async fn an_anonymous_reporter_uses_the_public_pages_and_api(b: Backend) {
 }
 
 dual_tests!(an_anonymous_reporter_uses_the_public_pages_and_api);
+
+/// A multipart upload of `name` with `content` to a case page's file form.
+async fn upload_to_case(
+    c: &mut schoolcert_testkit::Client,
+    case_path: &str,
+    id: i64,
+    name: &str,
+    content: &str,
+) -> schoolcert_testkit::TestResponse {
+    c.get(case_path).await;
+    let token = c.csrf().unwrap_or_default().to_owned();
+    let boundary = "CaseFile42";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"tlp\"\r\n\r\namber\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n{content}\r\n\
+         --{boundary}--\r\n"
+    );
+    c.request(
+        Method::POST,
+        &format!("/zaken/{id}/bijlagen?csrf={token}"),
+        &[(
+            "content-type",
+            &format!("multipart/form-data; boundary={boundary}"),
+        )],
+        body,
+    )
+    .await
+}
+
+async fn a_board_uploads_a_file_to_its_case_from_the_page(b: Backend) {
+    let t = TestApp::start(b).await;
+    let a = t.board("10001", "Stichting A", BoardStatus::Active).await;
+    let other = t.board("10002", "Stichting B", BoardStatus::Active).await;
+    t.user("anna@a.nl", Role::BoardContact, Some(a)).await;
+    t.user("bert@b.nl", Role::BoardContact, Some(other)).await;
+    t.user("analist@cert.test", Role::CertAnalyst, None).await;
+    let mut ca = t.login("anna@a.nl").await;
+    ca.get("/portaal/zaken/nieuw").await;
+    let r = ca
+        .post(
+            "/portaal/zaken/nieuw",
+            &[("subject", "Phishing"), ("body", "Nepmail aan docenten")],
+        )
+        .await;
+    r.assert_status(303);
+    let path = r.location().unwrap().split('?').next().unwrap().to_owned();
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+
+    upload_to_case(&mut ca, &path, id, "headers.txt", "Received: from evil")
+        .await
+        .assert_status(303);
+    ca.get(&path)
+        .await
+        .assert_status(200)
+        .assert_contains("headers.txt");
+    let mut cc = t.login("analist@cert.test").await;
+    cc.get(&format!("/cert/zaken/{id}"))
+        .await
+        .assert_status(200)
+        .assert_contains("headers.txt");
+
+    // An empty file is refused with a message on the form; nothing is stored.
+    upload_to_case(&mut ca, &path, id, "leeg.txt", "")
+        .await
+        .assert_status(200)
+        .assert_contains("Kies een bestand");
+    assert!(!ca.get(&path).await.body.contains("leeg.txt"));
+    // Another board cannot add a file to this case.
+    let mut cb = t.login("bert@b.nl").await;
+    let refused = upload_to_case(&mut cb, "/portaal/zaken", id, "x.txt", "x").await;
+    assert_eq!(refused.status, 404);
+    assert!(
+        !cc.get(&format!("/cert/zaken/{id}"))
+            .await
+            .body
+            .contains("x.txt")
+    );
+    t.finish().await;
+}
+
+dual_tests!(a_board_uploads_a_file_to_its_case_from_the_page);
