@@ -28,8 +28,14 @@ pub fn cert_settings(app: &App) -> CertSettings {
 
 /// The CERT's own file.
 pub fn for_cert(app: &App) -> AppResult<String> {
-    let f = securitytxt::for_cert(&cert_settings(app), app.now())
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    // RFC 9116 allows only https: web addresses, so a deployment on a plain http base URL
+    // (a local demo) has no valid file to offer; say so instead of failing as an error.
+    let f = securitytxt::for_cert(&cert_settings(app), app.now()).map_err(|e| {
+        AppError::Conflict(Msg::new(
+            format!("Er is geen geldige security.txt: {e}. Stel een https-adres in als SCHOOLCERT_BASE_URL."),
+            format!("There is no valid security.txt: {e}. Set an https address as SCHOOLCERT_BASE_URL."),
+        ))
+    })?;
     Ok(f.render())
 }
 

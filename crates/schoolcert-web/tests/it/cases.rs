@@ -391,3 +391,17 @@ async fn a_board_uploads_a_file_to_its_case_from_the_page(b: Backend) {
 }
 
 dual_tests!(a_board_uploads_a_file_to_its_case_from_the_page);
+
+/// On a plain-http deployment (a local demo) there is no valid RFC 9116 file: the page says
+/// why instead of failing.
+async fn security_txt_explains_itself_without_https(b: Backend) {
+    let t = TestApp::start_with(b, |c| c.base_url = "http://127.0.0.1:8080".into()).await;
+    let mut c = t.client();
+    c.get("/.well-known/security.txt")
+        .await
+        .assert_status(409)
+        .assert_contains("SCHOOLCERT_BASE_URL");
+    t.finish().await;
+}
+
+dual_tests!(security_txt_explains_itself_without_https);
