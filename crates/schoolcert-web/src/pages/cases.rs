@@ -22,7 +22,7 @@ use schoolcert_store::cases::sector::SectorRow;
 use serde::Deserialize;
 
 use super::cert::Pager;
-use super::{FormErrors, see_other};
+use super::{FormErrors, UploadForm, see_other};
 use crate::ctx::{CertCtx, UserCtx};
 use crate::error::{WebResult, html};
 use crate::layout::Page;
@@ -511,34 +511,18 @@ async fn post_message(u: UserCtx, Path(id): Path<i64>, Form(f): Form<MessageForm
 
 /// A file added to a case from the case page (multipart; the CSRF token travels in the query,
 /// as the middleware reads it before the body).
-async fn post_upload(u: UserCtx, Path(id): Path<i64>, mut form: Multipart) -> WebResult {
-    let mut file: Option<(String, Option<String>, Vec<u8>)> = None;
-    let (mut tlp, mut shared) = (String::new(), false);
-    let mut broken = false;
-    while let Ok(Some(field)) = form.next_field().await {
-        match field.name() {
-            Some("file") => {
-                let name = field.file_name().unwrap_or("bestand").to_owned();
-                let kind = field.content_type().map(str::to_owned);
-                match field.bytes().await {
-                    Ok(b) => file = Some((name, kind, b.to_vec())),
-                    Err(_) => broken = true,
-                }
-            }
-            Some("tlp") => tlp = field.text().await.unwrap_or_default(),
-            Some("shared") => shared = field.text().await.is_ok_and(|v| v == "1"),
-            _ => {}
-        }
-    }
-    let r = match file {
-        Some((name, kind, bytes)) if !broken && !bytes.is_empty() => incidents::upload(
+async fn post_upload(u: UserCtx, Path(id): Path<i64>, form: Multipart) -> WebResult {
+    let form = UploadForm::read(form, "bestand").await;
+    let (tlp, shared) = (form.field("tlp"), form.field("shared") == "1");
+    let r = match &form.file {
+        Some((name, kind, bytes)) => incidents::upload(
             &u.ctx.app,
             u.actor(),
             id,
-            &name,
+            name,
             kind.as_deref(),
-            &bytes,
-            &tlp,
+            bytes,
+            tlp,
             // A board's own upload is always part of what it shares with the CERT.
             shared || !u.actor().is_cert(),
         )

@@ -23,7 +23,7 @@ use schoolcert_store::feeds::notices::Notice;
 use serde::Deserialize;
 
 use super::cert::Pager;
-use super::{FormErrors, see_other};
+use super::{FormErrors, UploadForm, see_other};
 use crate::ctx::{CertCtx, UserCtx};
 use crate::error::{WebResult, html};
 use crate::layout::Page;
@@ -375,33 +375,24 @@ async fn cert_files(c: CertCtx, Query(q): Query<PageQuery>) -> WebResult {
 
 /// The upload form posts `multipart/form-data` (CSRF token in the query string, which the
 /// middleware accepts for non-urlencoded bodies).
-async fn upload(c: CertCtx, mut form: Multipart) -> WebResult {
+async fn upload(c: CertCtx, form: Multipart) -> WebResult {
     let lang = c.0.ctx.lang;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut feed = String::new();
-    let bad = |nl: &str, en: &str| AppError::invalid("file", Msg::new(nl, en));
-    while let Ok(Some(field)) = form.next_field().await {
-        match field.name() {
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload.csv").to_owned();
-                let bytes = field.bytes().await.map_err(|_| {
-                    bad(
-                        "Het bestand kon niet worden ontvangen.",
-                        "The file could not be received.",
-                    )
-                })?;
-                file = Some((name, bytes.to_vec()));
-            }
-            Some("feed") => feed = field.text().await.unwrap_or_default(),
-            _ => {}
-        }
-    }
-    let result = match file {
-        Some((name, bytes)) if !bytes.is_empty() => {
-            let feed = Some(feed.trim()).filter(|f| !f.is_empty());
+    let form = UploadForm::read(form, "upload.csv").await;
+    let feed = Some(form.field("feed").trim())
+        .filter(|f| !f.is_empty())
+        .map(str::to_owned);
+    let result = match form.file {
+        Some((name, _, bytes)) => {
+            let feed = feed.as_deref();
             ingest::ingest_bytes(&c.0.ctx.app, By::Actor(c.0.actor()), &name, feed, bytes).await
         }
-        _ => Err(bad("Kies een bestand.", "Choose a file.")),
+        None => Err(AppError::invalid(
+            "file",
+            Msg::new(
+                "Kies een bestand (het kon niet worden ontvangen of is leeg).",
+                "Choose a file (it could not be received or is empty).",
+            ),
+        )),
     };
     match result {
         Ok(s) => files_page(&c, None, Some(s), FormErrors::none(lang)).await,

@@ -80,3 +80,45 @@ impl FormErrors {
         }
     }
 }
+
+/// A file form sent as `multipart/form-data`: the file (name, declared type, bytes) and the
+/// other fields as text. `None` for the file when it is missing, empty or could not be received.
+pub struct UploadForm {
+    pub file: Option<(String, Option<String>, Vec<u8>)>,
+    pub fields: std::collections::HashMap<String, String>,
+}
+
+impl UploadForm {
+    /// `unnamed` is the file name used when the browser sends none.
+    pub async fn read(mut form: axum::extract::Multipart, unnamed: &str) -> UploadForm {
+        let mut out = UploadForm {
+            file: None,
+            fields: std::collections::HashMap::new(),
+        };
+        let mut broken = false;
+        while let Ok(Some(field)) = form.next_field().await {
+            let Some(name) = field.name().map(str::to_owned) else {
+                continue;
+            };
+            if name == "file" {
+                let filename = field.file_name().unwrap_or(unnamed).to_owned();
+                let kind = field.content_type().map(str::to_owned);
+                match field.bytes().await {
+                    Ok(b) => out.file = Some((filename, kind, b.to_vec())),
+                    Err(_) => broken = true,
+                }
+            } else {
+                let text = field.text().await.unwrap_or_default();
+                out.fields.insert(name, text);
+            }
+        }
+        if broken || out.file.as_ref().is_some_and(|f| f.2.is_empty()) {
+            out.file = None;
+        }
+        out
+    }
+
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+}
