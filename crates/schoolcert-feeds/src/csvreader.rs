@@ -86,6 +86,12 @@ impl Record {
         self.data.get(a as usize..b as usize).unwrap_or("")
     }
 
+    /// Whether the last physical line starts the record text (a one-line record whose text was
+    /// not rebuilt): then the text begins with [`Record::last_line`].
+    pub(crate) fn text_starts_with_last_line(&self) -> bool {
+        self.last_line.0 == 0
+    }
+
     /// The buffer all fields are substrings of.
     pub fn text(&self) -> &str {
         &self.data
@@ -119,16 +125,21 @@ impl Record {
         if memchr(0, &self.bytes).is_some() {
             self.rebuild(|b| b.iter().copied().filter(|c| *c != 0).collect(), raw_len);
         }
-        if std::str::from_utf8(&self.bytes).is_err() {
-            self.rebuild(
-                |b| String::from_utf8_lossy(b).into_owned().into_bytes(),
-                raw_len,
-            );
-        }
-        // Hand the buffer over instead of copying it.
+        // Validate once: the common (valid) case hands the buffer over without a copy; an
+        // invalid record is rebuilt field by field with U+FFFD replacements.
         self.data = match String::from_utf8(std::mem::take(&mut self.bytes)) {
             Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            Err(e) => {
+                self.bytes = e.into_bytes();
+                self.rebuild(
+                    |b| String::from_utf8_lossy(b).into_owned().into_bytes(),
+                    raw_len,
+                );
+                match String::from_utf8(std::mem::take(&mut self.bytes)) {
+                    Ok(s) => s,
+                    Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                }
+            }
         };
     }
 

@@ -103,9 +103,12 @@ pub struct Event {
     extra: Vec<(Key, Slot)>,
     keys: Option<KeyTable>,
     raw: Option<Span>,
-    /// While a parser builds the event: address and length of the row text that was copied to
-    /// the start of the arena, so that substrings of it become spans without a copy.
+    /// While a parser builds the event: address and length of the row text that was copied
+    /// into the arena, so that substrings of it become spans without a copy.
     row: (usize, usize),
+    /// Where in the arena that copy starts (after a prefix written with it, see
+    /// [`Event::adopt_row_after`]).
+    row_at: u32,
 }
 
 impl PartialEq for Event {
@@ -159,7 +162,7 @@ impl Event {
         let p = s.as_ptr() as usize;
         let (base, len) = self.row;
         if p >= base && p + s.len() <= base + len && len > 0 {
-            return span(p - base, s.len());
+            return span(p - base + self.row_at as usize, s.len());
         }
         let start = self.text.len();
         self.text.push_str(s);
@@ -175,9 +178,22 @@ impl Event {
         }
     }
 
+    /// Like [`Event::adopt_row`], with `prefix` written just before the row: the Shadowserver
+    /// parser puts the quoted header line there, so that `raw` (header line + data line) is one
+    /// span of the arena instead of a second copy of the row.
+    pub(crate) fn adopt_row_after(&mut self, prefix: &str, row: &str) {
+        if self.text.is_empty() {
+            self.text.push_str(prefix);
+            self.row_at = u32::try_from(prefix.len()).unwrap_or(u32::MAX);
+            self.text.push_str(row);
+            self.row = (row.as_ptr() as usize, row.len());
+        }
+    }
+
     /// Ends `adopt_row`: the row buffer may change from now on.
     pub(crate) fn release_row(&mut self) {
         self.row = (0, 0);
+        self.row_at = 0;
     }
 
     pub(crate) fn set_key_table(&mut self, keys: KeyTable) {
@@ -355,7 +371,7 @@ impl Event {
             self.extra.push((
                 Key::Table(key),
                 Slot::Str(Span {
-                    start,
+                    start: start.saturating_add(self.row_at),
                     len: end.saturating_sub(start),
                 }),
             ));
@@ -396,6 +412,11 @@ impl Event {
 
     pub fn set_raw(&mut self, raw: Option<&str>) {
         self.raw = raw.map(|r| self.push_text(r));
+    }
+
+    /// Sets `raw` to the first `len` bytes of the arena (see [`Event::adopt_row_after`]).
+    pub(crate) fn set_raw_arena_prefix(&mut self, len: usize) {
+        self.raw = Some(span(0, len.min(self.text.len())));
     }
 
     pub(crate) fn set_raw_with(&mut self, write: impl FnOnce(&mut String)) {

@@ -595,7 +595,12 @@ fn parse_record_inner(
         });
     }
     let row = RowRef { plan, rec };
-    let raw_len = if ctx.keep_raw {
+    // A one-line record (nearly all) keeps `raw` as the header prefix followed by the row
+    // text in the arena: one span, no second copy of the line.
+    let raw_in_place = ctx.keep_raw && rec.text_starts_with_last_line();
+    let raw_len = if raw_in_place {
+        plan.raw_prefix.len()
+    } else if ctx.keep_raw {
         plan.raw_prefix.len() + rec.last_line().len()
     } else {
         0
@@ -606,7 +611,11 @@ fn parse_record_inner(
         plan.fields_estimate,
         plan.slots.len(),
     );
-    ev.adopt_row(rec.text());
+    if raw_in_place {
+        ev.adopt_row_after(&plan.raw_prefix, rec.text());
+    } else {
+        ev.adopt_row(rec.text());
+    }
     ev.set_key_table(plan.slots.clone());
     ev.time_observation = Some(ctx.observation);
     ev.set_str(Field::FeedName, &plan.feed_name);
@@ -721,7 +730,10 @@ fn parse_record_inner(
         }
     }
 
-    if ctx.keep_raw {
+    if raw_in_place {
+        let line = rec.last_line().trim_end();
+        ev.set_raw_arena_prefix(plan.raw_prefix.len() + line.len());
+    } else if ctx.keep_raw {
         let line = rec.last_line().trim_end();
         ev.set_raw_with(|t| {
             t.push_str(&plan.raw_prefix);
