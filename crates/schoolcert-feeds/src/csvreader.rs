@@ -189,6 +189,73 @@ fn unescape(raw: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Splits one line (without its terminator, containing no line break) into fields the way
+/// the general reader would, pushing their spans; false (with some spans pushed) when a field
+/// needs the general reader: a quoted field that does not close on this line, a doubled quote,
+/// or text after a closing quote.
+fn split_simple_line(line: &[u8], delimiter: u8, spans: &mut Vec<(u32, u32)>) -> bool {
+    let n = line.len();
+    let mut p = 0;
+    loop {
+        if line.get(p) == Some(&b'"') {
+            let Some(k) = find_byte(&line[p + 1..], b'"') else {
+                return false;
+            };
+            let close = p + 1 + k;
+            spans.push((to_u32(p + 1), to_u32(close)));
+            match line.get(close + 1) {
+                None => return true,
+                Some(&c) if c == delimiter => p = close + 2,
+                Some(_) => return false,
+            }
+        } else {
+            match find_byte(&line[p..], delimiter) {
+                Some(k) => {
+                    spans.push((to_u32(p), to_u32(p + k)));
+                    p += k + 1;
+                }
+                None => {
+                    spans.push((to_u32(p), to_u32(n)));
+                    return true;
+                }
+            }
+        }
+        if p >= n {
+            // A delimiter ends the line: one last empty field.
+            spans.push((to_u32(n), to_u32(n)));
+            return true;
+        }
+    }
+}
+
+/// Position of the first `needle` in `hay`, eight bytes per step (fields are short: the call
+/// and set-up of `memchr` cost more than the search).
+#[inline]
+fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let pattern = ONES * u64::from(needle);
+    let mut chunks = hay.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        let x = u64::from_le_bytes(word) ^ pattern;
+        // High bit set in each zero byte of `x`; the lowest one is exact (borrows only
+        // propagate upwards from a zero byte).
+        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zero != 0 {
+            return Some(base + (zero.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|i| base + i)
+}
+
 /// Reads records one by one from any `Read`.
 #[derive(Debug)]
 pub struct RecordReader<R> {
@@ -205,6 +272,8 @@ pub struct RecordReader<R> {
     consumed: u64,
     started: bool,
     delimiter: u8,
+    /// Try [`RecordReader::read_simple_line`] first (off only in tests, to compare the paths).
+    simple: bool,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -226,6 +295,7 @@ impl<R: Read> RecordReader<R> {
             lines: 0,
             consumed: 0,
             started: false,
+            simple: true,
         }
     }
 
@@ -335,6 +405,9 @@ impl<R: Read> RecordReader<R> {
             }
         }
         rec.line = self.lines + 1;
+        if self.simple && self.read_simple_line(rec) {
+            return Ok(true);
+        }
         loop {
             // At the start of a field.
             if !self.have(1)? {
@@ -423,6 +496,43 @@ impl<R: Read> RecordReader<R> {
                 return Ok(done);
             }
         }
+    }
+
+    /// The fast path for the common record: one line, already in the buffer, whose quoted
+    /// fields close on it with the delimiter or the line end right after the closing quote,
+    /// no doubled quotes and no carriage return before the terminator. Anything else (or a line
+    /// not yet read completely) answers false with `self` untouched and `rec` without fields:
+    /// the general reader below then reads the record from its start.
+    ///
+    /// Why: the general reader asks for more input before every byte it looks at and calls
+    /// `memchr` per field; on a 32-field Shadowserver row that cost more than the rest of the
+    /// reading. Here the line end is found once and fields are scanned eight bytes at a time.
+    fn read_simple_line(&mut self, rec: &mut Record) -> bool {
+        let start = self.pos;
+        let Some(nl) = memchr(b'\n', &self.buf[start..self.end]) else {
+            return false;
+        };
+        let mut line = &self.buf[start..start + nl];
+        let mut term = "\n";
+        if let Some(cr) = memchr(b'\r', line) {
+            if cr + 1 != line.len() {
+                return false;
+            }
+            line = &line[..cr];
+            term = "\r\n";
+        }
+        if !split_simple_line(line, self.delimiter, &mut rec.spans) {
+            rec.spans.clear();
+            return false;
+        }
+        let len = line.len();
+        rec.bytes.extend_from_slice(line);
+        rec.last_line = (0, to_u32(len));
+        rec.terminator = term;
+        self.pos = start + nl + 1;
+        self.lines += 1;
+        rec.finish_text(len);
+        true
     }
 
     /// At a delimiter, a line end or the end of input after a field: `None` to go on with the

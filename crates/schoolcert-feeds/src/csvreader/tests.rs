@@ -94,3 +94,39 @@ fn large_records_grow_the_buffer() {
     assert_eq!(recs[1].1[0].len(), 600_000);
     assert_eq!(recs[2].0, 3);
 }
+
+/// Everything a reader reports about each record, with the one-line fast path on or off.
+fn everything(input: &[u8], chunk: usize, simple: bool) -> Vec<String> {
+    let mut r = RecordReader::new(Trickle(input, chunk));
+    r.simple = simple;
+    let mut rec = Record::new();
+    let mut out = Vec::new();
+    while r.read_record(&mut rec).unwrap() {
+        out.push(format!(
+            "{} {:?} {:?} {:?} {:?} {} {}",
+            rec.line,
+            rec.iter().collect::<Vec<_>>(),
+            rec.last_line(),
+            rec.terminator(),
+            rec.text(),
+            rec.text_starts_with_last_line(),
+            r.bytes_consumed()
+        ));
+    }
+    out.push(format!("end {} {}", r.lines_consumed(), r.bytes_consumed()));
+    out
+}
+
+proptest::proptest! {
+    /// The one-line fast path and the general reader agree on every input.
+    #[test]
+    fn fast_path_agrees_with_general_reader(
+        bytes in proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b'b', b'"', b',', b'\n', b'\r', b' ', 0, 0xC3, 0xA9, 0xFF]),
+            0..120,
+        ),
+        chunk in proptest::sample::select(vec![1usize, 3, 7, 64, 1 << 20]),
+    ) {
+        proptest::prop_assert_eq!(everything(&bytes, chunk, true), everything(&bytes, chunk, false));
+    }
+}
