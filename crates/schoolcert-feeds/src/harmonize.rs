@@ -55,6 +55,18 @@ pub fn add(ev: &mut Event, field: Field, input: Input<'_>) -> Result<Added, Inva
         Kind::LowercaseString => add_string(ev, field, input, Case::Lower),
         Kind::UppercaseString => add_string(ev, field, input, Case::Upper),
         Kind::Fqdn => {
+            // The common case, text already lower-case ASCII: what `sanitize_fqdn` would return
+            // is a substring of the input, stored without the two copies the general path makes.
+            if let Input::Text(t) = input {
+                let v = t.trim().trim_matches('.');
+                if !v.is_empty() && v.is_ascii() && !v.bytes().any(|b| b.is_ascii_uppercase()) {
+                    if !fqdn_valid(v) {
+                        return Err(Invalid);
+                    }
+                    ev.set_str(field, v);
+                    return Ok(Added::Stored);
+                }
+            }
             let v = sanitize_fqdn(&generic_text(input).ok_or(Invalid)?).ok_or(Invalid)?;
             ev.set_str(field, &v);
             Ok(())
@@ -353,25 +365,34 @@ pub fn sanitize_fqdn(value: &str) -> Option<String> {
     Some(ascii)
 }
 
-/// Python's `str.encode('idna')` on ASCII: every label but the last 1..63 bytes, the last < 64.
-fn idna2003_ascii_labels_ok(v: &str) -> bool {
-    let mut labels = v.split('.').peekable();
-    while let Some(l) = labels.next() {
-        let last = labels.peek().is_none();
-        if l.len() >= 64 || (!last && l.is_empty()) {
+/// Not empty, no leading or trailing dot, no ASCII upper case, none of `:/?#`, not an IP
+/// address, and labels as Python's `str.encode('idna')` wants them on ASCII (every label but
+/// the last 1..63 bytes, the last < 64); one pass over the bytes (the ASCII characters checked
+/// never occur inside a multi-byte UTF-8 sequence).
+pub(crate) fn fqdn_valid(v: &str) -> bool {
+    let b = v.as_bytes();
+    if b.first().is_none_or(|&c| c == b'.') || b.last().is_none_or(|&c| c == b'.') {
+        return false;
+    }
+    let mut digits_and_dots = true;
+    let mut label = 0usize;
+    for &c in b {
+        if c.is_ascii_uppercase() || matches!(c, b':' | b'/' | b'?' | b'#') {
             return false;
         }
+        if c == b'.' {
+            // Neither end is a dot, so an empty label is an inner one.
+            if label == 0 || label >= 64 {
+                return false;
+            }
+            label = 0;
+        } else {
+            label += 1;
+            digits_and_dots &= c.is_ascii_digit();
+        }
     }
-    true
-}
-
-pub(crate) fn fqdn_valid(v: &str) -> bool {
-    !v.is_empty()
-        && v.trim_matches('.') == v
-        && !v.bytes().any(|b| b.is_ascii_uppercase())
-        && !v.contains([':', '/', '?', '#'])
-        && v.parse::<IpAddr>().is_err()
-        && idna2003_ascii_labels_ok(v)
+    // Without a colon only a dotted-decimal IPv4 address can parse as an address.
+    label < 64 && !(digits_and_dots && v.parse::<IpAddr>().is_ok())
 }
 
 /// `URL.sanitize`: strip, `hxxp` → `http`, `file:` without host gets `localhost`; valid only

@@ -137,3 +137,57 @@ fn numbers_times_and_enumerations() {
         Some(Value::Json("123456789012345678901234"))
     );
 }
+
+/// `fqdn_valid` as first written (several passes), the reference for the one-pass version.
+fn fqdn_valid_reference(v: &str) -> bool {
+    let labels_ok = {
+        let mut labels = v.split('.').peekable();
+        let mut ok = true;
+        while let Some(l) = labels.next() {
+            let last = labels.peek().is_none();
+            if l.len() >= 64 || (!last && l.is_empty()) {
+                ok = false;
+            }
+        }
+        ok
+    };
+    !v.is_empty()
+        && v.trim_matches('.') == v
+        && !v.bytes().any(|b| b.is_ascii_uppercase())
+        && !v.contains([':', '/', '?', '#'])
+        && v.parse::<IpAddr>().is_err()
+        && labels_ok
+}
+
+proptest::proptest! {
+    #[test]
+    fn fqdn_valid_agrees_with_reference(v in "[a-cA0-9.:/é-]{0,12}|[a-z]{60,66}(\\.[a-z]{0,3})?") {
+        proptest::prop_assert_eq!(fqdn_valid(&v), fqdn_valid_reference(&v));
+    }
+}
+
+#[test]
+fn fqdn_valid_edge_cases() {
+    for v in [
+        "1.2.3.4",
+        "1.2.3",
+        "a..b",
+        ".a",
+        "a.",
+        "a",
+        "01.2.3.4",
+        "1.2.3.4.5",
+        "é.nl",
+    ] {
+        assert_eq!(fqdn_valid(v), fqdn_valid_reference(v), "{v}");
+    }
+    let long = "a".repeat(63);
+    for v in [
+        long.clone(),
+        format!("{long}a"),
+        format!("{long}.nl"),
+        format!("nl.{long}a"),
+    ] {
+        assert_eq!(fqdn_valid(&v), fqdn_valid_reference(&v), "{v}");
+    }
+}
