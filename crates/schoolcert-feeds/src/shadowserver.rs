@@ -202,8 +202,12 @@ pub struct Plan {
     header_len: usize,
     /// Header name → index of its (last) value in the record.
     col_of: FxHashMap<String, usize>,
-    /// Unique header names in header order: (name, value index, extra slot).
-    unique: Vec<(String, usize, usize)>,
+    /// Per unique column (header names without repeats, in header order): consumed whatever the row holds (the column of a fast step), the
+    /// starting state of `Scratch::consumed`.
+    consumed_init: Vec<bool>,
+    /// The unique columns not in `consumed_init` as (unique index, value index, extra slot),
+    /// in header order: only these can end up in `extra.<column>` as left-overs.
+    leftover: Vec<(usize, usize, usize)>,
     steps: Vec<Step>,
     /// Extra keys (sorted), shared by every event as its key table.
     slots: KeyTable,
@@ -409,15 +413,28 @@ impl Plan {
                 .sum::<usize>()
             + 64;
         let fields_estimate = 6 + report.constant_fields.len() + steps.len() / 2;
-        let unique = unique_names
+        let unique: Vec<(String, usize, usize)> = unique_names
             .iter()
             .map(|n| (n.clone(), col_of.get(n).copied().unwrap_or(0), slot(n)))
+            .collect();
+        let mut consumed_init = vec![false; unique.len()];
+        for st in &steps {
+            if st.fast.is_some() {
+                consumed_init[st.unique] = true;
+            }
+        }
+        let leftover = unique
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !consumed_init[*i])
+            .map(|(i, (_, col, slot))| (i, *col, *slot))
             .collect();
         Ok(Plan {
             report: report.file_name.clone(),
             header_len: header.len(),
             col_of,
-            unique,
+            consumed_init,
+            leftover,
             steps,
             slots: keys.iter().map(|k| k.clone().into_boxed_str()).collect(),
             const_extra,
@@ -628,7 +645,7 @@ fn parse_record_inner(
     }
 
     scratch.consumed.clear();
-    scratch.consumed.resize(plan.unique.len(), false);
+    scratch.consumed.extend_from_slice(&plan.consumed_init);
     scratch.slot_pos.clear();
     scratch.slot_pos.resize(plan.slots.len(), None);
     for (slot, v) in &plan.const_extra {
@@ -638,10 +655,14 @@ fn parse_record_inner(
     let text = rec.text();
     for step in &plan.steps {
         if let Some(fast) = step.fast {
-            scratch.consumed[step.unique] = true;
+            // Its column is consumed already (`Plan::consumed_init`).
             let (a, b) = rec.span(step.col).unwrap_or((0, 0));
-            let v = text.get(a as usize..b as usize).unwrap_or("");
-            if fast.to_none && (v.is_empty() || v == "0" || v == "unknown") {
+            if fast.to_none
+                && matches!(
+                    text.as_bytes().get(a as usize..b as usize),
+                    None | Some(b"" | b"0" | b"unknown")
+                )
+            {
                 continue;
             }
             ev.push_extra_row_span(fast.key, a, b);
@@ -741,12 +762,12 @@ fn parse_record_inner(
         });
     }
 
-    for (i, (_, col, slot)) in plan.unique.iter().enumerate() {
+    for &(i, col, slot) in &plan.leftover {
         if !scratch.consumed[i]
-            && let Some(v) = rec.get(*col)
+            && let Some(v) = rec.get(col)
             && !v.is_empty()
         {
-            write_extra(&mut ev, scratch, *slot, &Converted::Text(v.into()));
+            write_extra(&mut ev, scratch, slot, &Converted::Text(v.into()));
         }
     }
     ev.release_row();
