@@ -289,8 +289,22 @@ mod tests {
         ] {
             assert_ne!(base, other);
         }
-        // A known vector, so a change of encoding is noticed (stored keys depend on it).
-        assert_eq!(base.to_hex().len(), 32);
+        // A known vector, so a change of encoding is noticed (stored keys depend on it):
+        // computed independently (Python hashlib over the documented encoding), for the
+        // on-stack path and for a host too long for its buffer.
+        assert_eq!(base.to_hex(), "7eafae4908c59913b2ace454d5654fc4");
+        let long_host = format!("{}.nl", "a".repeat(300));
+        assert_eq!(
+            DedupKey::of_parts(
+                "Accessible-RDP",
+                "open-rdp",
+                Some(ip),
+                Some(3389),
+                &long_host
+            )
+            .to_hex(),
+            "dd16e57044c20790aa7ceb16753872e8"
+        );
         let mapped: IpAddr = "::ffff:145.97.12.7".parse().unwrap();
         assert_eq!(
             base,

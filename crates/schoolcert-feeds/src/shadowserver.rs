@@ -166,6 +166,49 @@ pub struct ParseSummary {
     pub unknown_conversions: Vec<String>,
 }
 
+/// A constant field's effect on each event (see `Plan::const_values`), resolved at compile
+/// time so rows do not search the template event.
+#[derive(Debug, Clone)]
+enum ConstValue {
+    /// The constant is an ignored value: it removes the field.
+    Remove,
+    /// A typed field: copied from the template event.
+    Typed,
+    Str(String),
+    Json(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Null,
+    /// Stored but not readable back (cannot happen; kept as the old code's no-op).
+    Nothing,
+}
+
+impl ConstValue {
+    fn of(v: Value<'_>) -> ConstValue {
+        match v {
+            Value::Str(s) => ConstValue::Str(s.to_owned()),
+            Value::Json(s) => ConstValue::Json(s.to_owned()),
+            Value::Int(i) => ConstValue::Int(i),
+            Value::Float(f) => ConstValue::Float(f),
+            Value::Bool(b) => ConstValue::Bool(b),
+            Value::Null => ConstValue::Null,
+        }
+    }
+
+    fn value(&self) -> Option<Value<'_>> {
+        Some(match self {
+            ConstValue::Str(s) => Value::Str(s),
+            ConstValue::Json(s) => Value::Json(s),
+            ConstValue::Int(i) => Value::Int(*i),
+            ConstValue::Float(f) => Value::Float(*f),
+            ConstValue::Bool(b) => Value::Bool(*b),
+            ConstValue::Null => Value::Null,
+            ConstValue::Remove | ConstValue::Typed | ConstValue::Nothing => return None,
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 enum StepTarget {
     Field(Field),
@@ -214,8 +257,9 @@ pub struct Plan {
     /// Constant extras: (slot, value).
     const_extra: Vec<(usize, String)>,
     /// Constant harmonised fields, already sanitised, on a template event.
-    const_fields: Vec<(Field, bool)>,
     const_event: Event,
+    /// Constant harmonised fields in schema order with what each row does for them.
+    const_values: Vec<(Field, ConstValue)>,
     feed_name: String,
     feed_provider: String,
     feed_documentation: Option<String>,
@@ -438,7 +482,21 @@ impl Plan {
             steps,
             slots: keys.iter().map(|k| k.clone().into_boxed_str()).collect(),
             const_extra,
-            const_fields,
+            const_values: const_fields
+                .iter()
+                .map(|&(f, present)| {
+                    let c = if !present {
+                        ConstValue::Remove
+                    } else if is_typed(f) {
+                        ConstValue::Typed
+                    } else {
+                        const_event
+                            .get(f)
+                            .map_or(ConstValue::Nothing, ConstValue::of)
+                    };
+                    (f, c)
+                })
+                .collect(),
             const_event,
             feed_name: ctx
                 .feed_name
@@ -741,13 +799,15 @@ fn parse_record_inner(
         }
     }
 
-    for (f, present) in &plan.const_fields {
-        if !present {
-            ev.remove(*f);
-        } else if is_typed(*f) {
-            copy_typed(&plan.const_event, &mut ev, *f);
-        } else if let Some(v) = plan.const_event.get(*f) {
-            ev.set(*f, v);
+    for (f, c) in &plan.const_values {
+        match c {
+            ConstValue::Remove => ev.remove(*f),
+            ConstValue::Typed => copy_typed(&plan.const_event, &mut ev, *f),
+            other => {
+                if let Some(v) = other.value() {
+                    ev.set(*f, v);
+                }
+            }
         }
     }
 
