@@ -43,6 +43,9 @@ pub struct Record {
     last_line: (u32, u32),
     /// The record's line terminator (`\n`, `\r\n`, `\r`, or empty at end of input).
     terminator: &'static str,
+    /// Length of the record's own text at the start of `data`, while `data` still begins with
+    /// it (not after NUL removal or UTF-8 repair rewrote the buffer).
+    source_len: Option<u32>,
 }
 
 impl Record {
@@ -101,6 +104,13 @@ impl Record {
         self.terminator
     }
 
+    /// The record exactly as it stood in the input (quotes and internal line breaks kept,
+    /// terminator left off), so that parsing it again gives the same fields; `None` when the
+    /// input held NUL characters or invalid UTF-8 and the text was repaired.
+    pub fn source(&self) -> Option<&str> {
+        self.data.get(..self.source_len? as usize)
+    }
+
     fn clear(&mut self) {
         // Take the text buffer back as bytes (no copy: see `finish_text`).
         if self.bytes.capacity() < self.data.capacity() {
@@ -111,10 +121,12 @@ impl Record {
         self.complex.clear();
         self.last_line = (0, 0);
         self.terminator = "";
+        self.source_len = None;
     }
 
     /// `bytes` holds the raw record; unescape the complex fields, drop NULs, decode UTF-8.
     fn finish_text(&mut self, raw_len: usize) {
+        self.source_len = u32::try_from(raw_len).ok();
         for &i in &self.complex {
             let (a, b) = self.spans[i];
             let fixed = unescape(&self.bytes[a as usize..b as usize]);
@@ -145,7 +157,9 @@ impl Record {
 
     /// Rewrites every field (and the last line) through `f` into a fresh buffer.
     fn rebuild(&mut self, f: impl Fn(&[u8]) -> Vec<u8>, _raw_len: usize) {
+        self.source_len = None;
         let mut out = Vec::with_capacity(self.bytes.len());
+
         for span in &mut self.spans {
             let piece = f(&self.bytes[span.0 as usize..span.1 as usize]);
             let start = out.len();

@@ -103,6 +103,8 @@ pub struct Event {
     extra: Vec<(Key, Slot)>,
     keys: Option<KeyTable>,
     raw: Option<Span>,
+    /// The source record the event was parsed from (a span of the adopted row text).
+    record: Option<Span>,
     /// While a parser builds the event: address and length of the row text that was copied
     /// into the arena, so that substrings of it become spans without a copy.
     row: (usize, usize),
@@ -408,6 +410,20 @@ impl Event {
     /// the data line, as IntelMQ keeps it before base64).
     pub fn raw(&self) -> Option<&str> {
         self.raw.map(|s| self.text_of(s))
+    }
+
+    /// The input record this event was parsed from, when the parser keeps it (Shadowserver
+    /// rows): what the store keeps instead of the whole event, to parse again on reading. Not
+    /// part of the event's value (equality ignores it).
+    pub fn record(&self) -> Option<&str> {
+        self.record.map(|s| self.text_of(s))
+    }
+
+    /// Marks the first `len` bytes of the adopted row text as the source record.
+    pub(crate) fn mark_record(&mut self, len: usize) {
+        if self.row.1 >= len {
+            self.record = Some(span(self.row_at as usize, len));
+        }
     }
 
     pub fn set_raw(&mut self, raw: Option<&str>) {

@@ -691,6 +691,9 @@ fn parse_record_inner(
     } else {
         ev.adopt_row(rec.text());
     }
+    if let Some(source) = rec.source() {
+        ev.mark_record(source.len());
+    }
     ev.set_key_table(plan.slots.clone());
     ev.time_observation = Some(ctx.observation);
     ev.set_str(Field::FeedName, &plan.feed_name);
@@ -861,6 +864,7 @@ pub struct ShadowserverParser<R> {
     summary: ParseSummary,
     fatal: Option<FileError>,
     done: bool,
+    header_source: Option<String>,
 }
 
 impl<R: Read> ShadowserverParser<R> {
@@ -876,6 +880,7 @@ impl<R: Read> ShadowserverParser<R> {
         }
         let header: Vec<&str> = rec.iter().collect();
         let plan = Plan::compile(report, &header, &ctx, rec.terminator())?;
+        let header_source = rec.source().map(|s| format!("{s}{}", rec.terminator()));
         rec.keep_last_line(ctx.keep_raw);
         let summary = plan.summary_template.clone();
         Ok(ShadowserverParser {
@@ -887,7 +892,14 @@ impl<R: Read> ShadowserverParser<R> {
             summary,
             fatal: None,
             done: false,
+            header_source,
         })
+    }
+
+    /// The header line exactly as it stood in the file, with its line terminator: with a
+    /// stored [`Event::record`] it is all [`reparse`] needs.
+    pub fn header_source(&self) -> Option<&str> {
+        self.header_source.as_deref()
     }
 
     pub fn plan(&self) -> &Plan {
@@ -945,6 +957,32 @@ impl<R: Read> Iterator for ShadowserverParser<R> {
             }
         }
     }
+}
+
+/// Parses stored source records of one report again: `header` as
+/// [`ShadowserverParser::header_source`] gave it, each record as [`Event::record`] gave it, and
+/// the context of the original ingest (its observation time and `keep_raw`). Gives one item per
+/// record, in order, and the same events the ingest made (a record cut off by the end of a
+/// broken file, inside an open quote, gains a line break).
+pub fn reparse<'r>(
+    report: &ReportType,
+    header: &str,
+    records: impl IntoIterator<Item = &'r str>,
+    ctx: ReportContext,
+) -> Result<Vec<Result<Event, RowError>>, FileError> {
+    let mut input = String::from(header);
+    if !input.ends_with(['\n', '\r']) {
+        input.push('\n');
+    }
+    let mut n = 0;
+    for r in records {
+        input.push_str(r);
+        input.push('\n');
+        n += 1;
+    }
+    let parser = ShadowserverParser::new(report, input.as_bytes(), ctx)?;
+    let out: Vec<_> = parser.take(n).collect();
+    Ok(out)
 }
 
 #[cfg(test)]

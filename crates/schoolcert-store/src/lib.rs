@@ -5,6 +5,8 @@
 mod db;
 mod error;
 pub mod paging;
+mod pgcopy;
+
 
 pub mod accounts;
 pub mod audit;

@@ -97,7 +97,7 @@ pub async fn digest_board(
         return Ok(None);
     }
     let board = boards::get(&mut cx, Scope::All, board_id).await?;
-    let parsed = parse_events(&due);
+    let parsed = parse_events(&app.config.feeds, &due);
     let rows: Vec<DigestRow<'_>> = parsed
         .iter()
         .map(|(e, r)| DigestRow {

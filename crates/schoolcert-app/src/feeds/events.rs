@@ -5,11 +5,12 @@
 use schoolcert_domain::access::{Actor, Scope};
 use schoolcert_feeds::digest::{DigestRow, write_csv};
 use schoolcert_feeds::event::Event;
-use schoolcert_feeds::intelmq_json::from_json_str;
 use schoolcert_store::feeds::events::{self, EventFilter, StoredEvent};
 use schoolcert_store::feeds::{files, notices, pulls};
 use schoolcert_store::{Page, PageRequest};
 
+use super::FeedsConfig;
+use super::stored::{events_of, intelmq_lines};
 use crate::{App, AppError, AppResult, require_cert};
 
 /// Events the actor may see, newest first.
@@ -92,31 +93,30 @@ pub async fn export_intelmq(
         };
         let Some(last) = rows.last() else { break };
         after = last.id;
-        for r in &rows {
-            out(&r.event_json).map_err(|e| AppError::Internal(e.to_string()))?;
+        for line in intelmq_lines(&app.config.feeds, &rows).into_iter().flatten() {
+            out(&line).map_err(|e| AppError::Internal(e.to_string()))?;
             n += 1;
         }
     }
     Ok(n)
 }
 
-/// The events of `rows` parsed back from their stored IntelMQ JSON (rows whose JSON no longer
-/// parses are skipped; the store wrote it, so that means a bug, which is logged).
-pub fn parse_events(rows: &[StoredEvent]) -> Vec<(Event, &StoredEvent)> {
-    rows.iter()
-        .filter_map(|r| match from_json_str(&r.event_json) {
-            Ok(e) => Some((e, r)),
-            Err(e) => {
-                tracing::warn!(event = r.id, error = %e.message(schoolcert_domain::Lang::En), "stored event does not parse");
-                None
-            }
-        })
+/// The events of `rows` with their rows (rows that no longer parse are skipped and logged by
+/// [`events_of`]).
+pub fn parse_events<'r>(
+    config: &FeedsConfig,
+    rows: &'r [StoredEvent],
+) -> Vec<(Event, &'r StoredEvent)> {
+    events_of(config, rows)
+        .into_iter()
+        .zip(rows)
+        .filter_map(|(e, r)| Some((e?, r)))
         .collect()
 }
 
 /// CSV of events (the digest attachment's columns).
-pub fn events_csv(rows: &[StoredEvent]) -> String {
-    let parsed = parse_events(rows);
+pub fn events_csv(config: &FeedsConfig, rows: &[StoredEvent]) -> String {
+    let parsed = parse_events(config, rows);
     let digest_rows: Vec<DigestRow<'_>> = parsed
         .iter()
         .map(|(e, r)| DigestRow {
@@ -140,5 +140,5 @@ pub async fn export_csv(app: &App, actor: &Actor, filter: &EventFilter) -> AppRe
         after = last.id;
         rows.extend(page);
     }
-    Ok(events_csv(&rows))
+    Ok(events_csv(&app.config.feeds, &rows))
 }

@@ -27,6 +27,7 @@ use schoolcert_store::feeds::files::{self, FileCounts, Rejected};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
+use super::stored::FileSource;
 use crate::{App, AppError, AppResult, Msg, require_cert};
 
 /// Rejected rows kept per file (all are counted).
@@ -209,10 +210,22 @@ pub async fn ingest_with_index<R: Read + Send + 'static>(
     }
     let window = Window(Duration::hours(app.config.feeds.dedup_window_hours.max(0)));
     let batch_size = app.config.feeds.batch_size.clamp(1, 50_000);
-    let observation = app.now();
-    let keep_raw = app.config.feeds.keep_raw;
+    // A file whose ingest stopped halfway goes again as it went the first time: its stored
+    // rows are parsed again with the first observation time.
+    let earlier = existing
+        .as_ref()
+        .and_then(|f| f.source.as_deref())
+        .and_then(FileSource::from_json);
+    let observation = earlier.as_ref().map_or_else(|| app.now(), |s| s.observed);
+    let keep_raw = earlier.as_ref().map_or(app.config.feeds.keep_raw, |s| s.keep_raw);
     let (tx, mut rx) = mpsc::channel::<Piece>(1);
-    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<Result<(), String>>();
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<Result<Option<String>, String>>();
+    let report = match &format {
+        Format::Shadowserver(rt) => Some(rt.file_name.clone()),
+        _ => None,
+    };
+    // A file first ingested before rows were kept as records goes on as it began: in JSON.
+    let records_allowed = existing.as_ref().is_none_or(|f| f.source.is_some());
     let parse = tokio::task::spawn_blocking(move || {
         parse_thread(
             format,
@@ -222,14 +235,15 @@ pub async fn ingest_with_index<R: Read + Send + 'static>(
             batch_size,
             observation,
             keep_raw,
+            records_allowed,
             tx,
             ready_tx,
         )
     });
     // A whole-file problem in the header (missing columns) is refused before anything is
     // written.
-    match ready_rx.await {
-        Ok(Ok(())) => {}
+    let header = match ready_rx.await {
+        Ok(Ok(header)) => header,
         Ok(Err(message)) => {
             let _ = parse.await;
             return Err(AppError::invalid(
@@ -243,7 +257,14 @@ pub async fn ingest_with_index<R: Read + Send + 'static>(
                 Ok(_) => "the parser stopped".into(),
             }));
         }
-    }
+    };
+    // Rows of a Shadowserver report are stored as they are, to be parsed again on reading.
+    let source = report.zip(header).map(|(report, header)| FileSource {
+        report,
+        header,
+        observed: observation,
+        keep_raw,
+    });
     let now = app.now();
     let file_id = match existing {
         // An ingest of this file stopped halfway before: go again; stored observations are
@@ -252,7 +273,18 @@ pub async fn ingest_with_index<R: Read + Send + 'static>(
         None => {
             let mut cx = app.db.write().await?;
             let (uid, label) = by_parts(&by);
-            let id = files::insert(&mut cx, sha256, name, &feed_name, uid, &label, now).await?;
+            let source = source.as_ref().map(FileSource::to_json);
+            let id = files::insert(
+                &mut cx,
+                sha256,
+                name,
+                &feed_name,
+                uid,
+                &label,
+                source.as_deref(),
+                now,
+            )
+            .await?;
             cx.commit().await?;
             id
         }
@@ -270,9 +302,7 @@ pub async fn ingest_with_index<R: Read + Send + 'static>(
     }
     let parsed = parse.await.map_err(|e| AppError::Internal(e.to_string()))?;
     let mut cx = app.db.write().await?;
-    for chunk in parsed.repeats.chunks(1000) {
-        events::apply_repeats(&mut cx, file_id, chunk).await?;
-    }
+    events::apply_repeats(&mut cx, file_id, &parsed.repeats).await?;
     let c = &parsed.counts;
     summary.rows_read = parsed.rows_read;
     summary.events = c.events;
@@ -328,8 +358,9 @@ fn by_parts(by: &By<'_>) -> (Option<schoolcert_domain::UserId>, String) {
     }
 }
 
-/// The row of the store for one ingested event.
-pub fn to_new_event(ing: &schoolcert_feeds::ingest::Ingested) -> NewEvent {
+/// The row of the store for one ingested event: with `keep_record`, the event's source record
+/// (when its parser kept one) instead of its JSON.
+pub fn to_new_event(ing: &schoolcert_feeds::ingest::Ingested, keep_record: bool) -> NewEvent {
     let ev = &ing.event;
     let host = ev
         .source_fqdn()
@@ -343,6 +374,7 @@ pub fn to_new_event(ing: &schoolcert_feeds::ingest::Ingested) -> NewEvent {
         | schoolcert_feeds::matching::MatchReason::Url { asset } => Some(asset),
         schoolcert_feeds::matching::MatchReason::None => None,
     };
+    let record = ev.record().filter(|_| keep_record);
     NewEvent {
         key: ing.key.0,
         feed: ev.feed_name().unwrap_or("").to_owned(),
@@ -364,7 +396,11 @@ pub fn to_new_event(ing: &schoolcert_feeds::ingest::Ingested) -> NewEvent {
         match_asset_id: asset,
         conflict: ing.matched.conflict,
         seen: seen_at(ev),
-        event_json: to_json_line(ev, ing.matched.board),
+        record: record.map(str::to_owned),
+        event_json: match record {
+            Some(_) => String::new(),
+            None => to_json_line(ev, ing.matched.board),
+        },
     }
 }
 
@@ -379,6 +415,7 @@ fn drive<I>(
     index: &LookupIndex,
     window: Window,
     batch_size: usize,
+    keep_record: bool,
     tx: &mpsc::Sender<Piece>,
 ) -> (I, Deduplicator, IngestCounts, Vec<Rejected>)
 where
@@ -390,7 +427,7 @@ where
     for item in ingest.by_ref() {
         match item {
             Ok(ing) => {
-                batch.push(to_new_event(&ing));
+                batch.push(to_new_event(&ing, keep_record));
                 if batch.len() >= batch_size {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
                     if tx.blocking_send(Piece::Batch(full)).is_err() {
@@ -425,8 +462,9 @@ fn parse_thread<R: Read>(
     batch_size: usize,
     observation: chrono::DateTime<chrono::Utc>,
     keep_raw: bool,
+    records_allowed: bool,
     tx: mpsc::Sender<Piece>,
-    ready: tokio::sync::oneshot::Sender<Result<(), String>>,
+    ready: tokio::sync::oneshot::Sender<Result<Option<String>, String>>,
 ) -> Parsed {
     let repeats = |d: &Deduplicator| {
         d.repeated()
@@ -452,8 +490,15 @@ fn parse_thread<R: Read>(
                     return failed(m);
                 }
             };
-            let _ = ready.send(Ok(()));
-            let (parser, dedup, counts, errors) = drive(parser, index, window, batch_size, &tx);
+            // Without the header's own text (repaired bytes), rows are stored as JSON.
+            let header = parser
+                .header_source()
+                .filter(|_| records_allowed)
+                .map(str::to_owned);
+            let keep_record = header.is_some();
+            let _ = ready.send(Ok(header));
+            let (parser, dedup, counts, errors) =
+                drive(parser, index, window, batch_size, keep_record, &tx);
             drop(tx);
             let (rows_read, file_error) = match parser.finish() {
                 Ok(s) => (s.rows, None),
@@ -468,9 +513,10 @@ fn parse_thread<R: Read>(
             }
         }
         Format::IntelmqJson => {
-            let _ = ready.send(Ok(()));
+            let _ = ready.send(Ok(None));
             let reader = JsonLinesReader::new(src, Lang::Nl);
-            let (mut reader, dedup, counts, errors) = drive(reader, index, window, batch_size, &tx);
+            let (mut reader, dedup, counts, errors) =
+                drive(reader, index, window, batch_size, false, &tx);
             drop(tx);
             Parsed {
                 rows_read: counts.events + counts.row_errors,
@@ -489,8 +535,9 @@ fn parse_thread<R: Read>(
                     return failed(m);
                 }
             };
-            let _ = ready.send(Ok(()));
-            let (mut parser, dedup, counts, errors) = drive(parser, index, window, batch_size, &tx);
+            let _ = ready.send(Ok(None));
+            let (mut parser, dedup, counts, errors) =
+                drive(parser, index, window, batch_size, false, &tx);
             drop(tx);
             Parsed {
                 rows_read: counts.events + counts.row_errors,

@@ -8,6 +8,7 @@ pub mod events;
 pub mod ingest;
 pub mod preferences;
 pub mod pull;
+pub mod stored;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -185,6 +185,57 @@ async fn every_report_type_is_ingested_and_bad_rows_are_reported_by_line(b: Back
     t.finish().await;
 }
 
+/// Shadowserver rows are stored as the rows themselves and parsed again on reading: what the
+/// export gives for every report type is exactly what parsing the file gives (every IntelMQ
+/// field, `raw` and `time.observation` included), for every stored event.
+async fn stored_rows_read_back_as_the_events_the_file_gave(b: Backend) {
+    let t = TestApp::start(b).await;
+    let s = sector(&t).await;
+    let schema = schoolcert_feeds::schema::Schema::embedded().unwrap();
+    let mut parsed: Vec<serde_json::Value> = Vec::new();
+    let mut stored = 0;
+    for kind in TYPES {
+        let observed = t.app.now();
+        let r = ingest_type(&t, kind).await;
+        stored += r.stored;
+        let rt = schema.by_file_name(kind).unwrap();
+        let file = std::fs::File::open(input(kind)).unwrap();
+        let ctx = schoolcert_feeds::shadowserver::ReportContext::new(observed);
+        for ev in schoolcert_feeds::shadowserver::ShadowserverParser::new(rt, file, ctx)
+            .unwrap()
+            .flatten()
+        {
+            let line = schoolcert_feeds::intelmq_json::to_json_line(&ev, None);
+            parsed.push(serde_json::from_str(&line).unwrap());
+        }
+    }
+    let mut exported = Vec::new();
+    events::export_intelmq(&t.app, Scope::All, &EventFilter::default(), |l| {
+        exported.push(l.to_owned());
+        Ok(())
+    })
+    .await
+    .unwrap();
+    assert_eq!(exported.len() as u64, stored);
+    for line in &exported {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if let Some(m) = v.as_object_mut() {
+            m.remove("extra.schoolcert_board");
+        }
+        assert!(parsed.contains(&v), "not what the file gave: {line}");
+        assert!(v.get("raw").is_some(), "{line}");
+    }
+    // The API and the event page read the same way: a board's event carries its fields.
+    let mine = all(&t, &s.contact_a, EventFilter::default()).await;
+    let values = schoolcert_app::feeds::stored::intelmq_values(&t.app.config.feeds, &mine);
+    assert_eq!(values.len(), mine.len());
+    for (v, e) in values.iter().zip(&mine) {
+        assert_eq!(v["feed.name"].as_str(), Some(e.feed.as_str()), "{v}");
+        assert_eq!(v["extra.schoolcert_board"].as_i64(), Some(s.a.0));
+    }
+    t.finish().await;
+}
+
 async fn re_ingest_is_idempotent_by_file_hash_and_by_event_key(b: Backend) {
     let t = TestApp::start(b).await;
     let s = sector(&t).await;
@@ -748,6 +799,7 @@ async fn the_shadowserver_pull_signs_lists_downloads_and_ingests_each_report_onc
 }
 
 dual_tests!(
+    stored_rows_read_back_as_the_events_the_file_gave,
     every_report_type_is_ingested_and_bad_rows_are_reported_by_line,
     re_ingest_is_idempotent_by_file_hash_and_by_event_key,
     the_dedup_window_folds_a_problem_seen_again_within_a_day,

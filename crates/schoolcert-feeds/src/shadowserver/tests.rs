@@ -138,3 +138,56 @@ fn feed_name_and_raw_can_be_set_by_the_caller() {
     assert_eq!(e.raw(), None);
     assert_eq!(e.get(Field::FeedAccuracy), Some(Value::Float(100.0)));
 }
+
+#[test]
+fn stored_records_parse_again_into_the_same_events() {
+    // Quoted fields, a doubled quote, a line break inside a quoted field, CRLF endings, IPv6.
+    let csv = "\"timestamp\",\"ip\",\"port\",\"asn\",\"geo\",\"hostname\",\"product\"\r\n\
+               \"2026-11-20 04:12:33\",\"145.97.12.7\",\"3389\",\"1103\",\"NL\",\"rdp.school.nl\",\"Windows \"\"RDP\"\"\"\r\n\
+               \"2026-11-20 04:12:34\",\"2001:610:188::1\",\"3389\",\"1103\",\"NL\",\"\",\"two\r\nlines\"\r\n\
+               2026-11-20 04:12:35,145.97.12.8,3389,1103,NL,,plain\r\n";
+    let schema = Schema::embedded().unwrap();
+    let rt = schema.by_file_name("scan_rdp").unwrap();
+    let mut parser = ShadowserverParser::new(rt, csv.as_bytes(), ctx()).unwrap();
+    let header = parser.header_source().unwrap().to_owned();
+    let events: Vec<Event> = parser.by_ref().map(|r| r.unwrap()).collect();
+    assert_eq!(events.len(), 3);
+    let records: Vec<&str> = events.iter().map(|e| e.record().unwrap()).collect();
+    assert!(records[1].contains("two\r\nlines"), "{records:?}");
+    let again = reparse(rt, &header, records.iter().copied(), ctx()).unwrap();
+    assert_eq!(again.len(), 3);
+    for (a, b) in events.iter().zip(&again) {
+        let b = b.as_ref().unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.raw(), b.raw());
+        assert_eq!(a.extra().count(), b.extra().count());
+    }
+    // Another observation time gives another event: the context is part of what is stored.
+    let later = ReportContext::new(parse_rfc3339("2026-11-21T06:00:00Z").unwrap());
+    let other = reparse(rt, &header, records.iter().copied(), later).unwrap();
+    assert_ne!(other[0].as_ref().unwrap(), &events[0]);
+}
+
+#[test]
+fn a_record_that_no_longer_parses_stays_in_its_place() {
+    let schema = Schema::embedded().unwrap();
+    let rt = schema.by_file_name("scan_rdp").unwrap();
+    let header = "timestamp,ip,port\n";
+    let out = reparse(
+        rt,
+        header,
+        [
+            "2026-11-20 04:12:33,145.97.12.7,3389",
+            "2026-11-20 04:12:34,not-an-ip,3389",
+            "2026-11-20 04:12:35,145.97.12.9,3389",
+        ],
+        ctx(),
+    )
+    .unwrap();
+    assert_eq!(out.len(), 3);
+    assert!(out[0].is_ok() && out[1].is_err() && out[2].is_ok());
+    assert_eq!(
+        out[2].as_ref().unwrap().source_ip,
+        Some("145.97.12.9".parse().unwrap())
+    );
+}

@@ -44,9 +44,11 @@ pub struct FeedFile {
     pub ingested_by: Option<i64>,
     pub ingested_by_label: String,
     pub ingested_at: DateTime<Utc>,
+    /// How the file's stored records are parsed again (JSON, written by the application).
+    pub source: Option<String>,
 }
 
-const COLUMNS: &str = "id, sha256, name, feed, rows_read, events, rejected, matched, unmatched, duplicates, complete, errors, ingested_by, ingested_by_label, ingested_at";
+const COLUMNS: &str = "id, sha256, name, feed, rows_read, events, rejected, matched, unmatched, duplicates, complete, errors, ingested_by, ingested_by_label, ingested_at, source";
 
 pub async fn find_by_hash(cx: &mut Cx, sha256: &str) -> StoreResult<Option<FeedFile>> {
     let sql = format!("SELECT {COLUMNS} FROM feed_files WHERE sha256 = $1");
@@ -66,15 +68,17 @@ pub async fn insert(
     feed: &str,
     by: Option<UserId>,
     by_label: &str,
+    source: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
     let none: Vec<Rejected> = Vec::new();
     Ok(on!(cx, |c| {
         sqlx::query_scalar(
             "INSERT INTO feed_files (sha256, name, feed, rows_read, events, rejected, matched, unmatched, duplicates, complete, errors,
-             ingested_by, ingested_by_label, ingested_at) VALUES ($1, $2, $3, 0, 0, 0, 0, 0, 0, FALSE, $4, $5, $6, $7) RETURNING id",
+             ingested_by, ingested_by_label, ingested_at, source) VALUES ($1, $2, $3, 0, 0, 0, 0, 0, 0, FALSE, $4, $5, $6, $7, $8) RETURNING id",
         )
-        .bind(sha256).bind(name).bind(feed).bind(Json(&none)).bind(by.map(|u| u.0)).bind(by_label).bind(now)
+        .bind(sha256).bind(name).bind(feed).bind(Json(&none)).bind(by.map(|u| u.0)).bind(by_label).bind(now).bind(source)
+
         .fetch_one(c).await
     })?)
 }

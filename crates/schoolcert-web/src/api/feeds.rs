@@ -6,8 +6,10 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use schoolcert_app::App;
+use schoolcert_app::feeds::stored::intelmq_values;
 use schoolcert_app::feeds::{events, ingest};
+use schoolcert_app::{App, AppError};
+
 use schoolcert_domain::BoardId;
 use schoolcert_store::PageRequest;
 use schoolcert_store::audit::By;
@@ -57,10 +59,19 @@ pub struct EventDto {
     pub event: serde_json::Value,
 }
 
-impl From<StoredEvent> for EventDto {
-    fn from(e: StoredEvent) -> Self {
+impl EventDto {
+    /// The rows with their events in IntelMQ's format (parsed again from stored rows).
+    fn of(app: &App, rows: Vec<StoredEvent>) -> Vec<EventDto> {
+        let events = intelmq_values(&app.config.feeds, &rows);
+        rows.into_iter()
+            .zip(events)
+            .map(|(e, event)| EventDto::with(e, event))
+            .collect()
+    }
+
+    fn with(e: StoredEvent, event: serde_json::Value) -> Self {
         EventDto {
-            event: serde_json::from_str(&e.event_json).unwrap_or(serde_json::Value::Null),
+            event,
             id: e.id,
             feed: e.feed,
             taxonomy: e.taxonomy,
@@ -175,7 +186,7 @@ async fn list_events(
         page: p.page,
         per_page: p.per_page,
         total: p.total,
-        items: p.items.into_iter().map(Into::into).collect(),
+        items: EventDto::of(&app, p.items),
     }))
 }
 
@@ -186,12 +197,12 @@ async fn get_event(
     a: ApiActor,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<EventDto>> {
-    Ok(Json(
-        events::get(&app, &a.actor, id)
-            .await
-            .map_err(|e| a.err(e))?
-            .into(),
-    ))
+    let e = events::get(&app, &a.actor, id)
+        .await
+        .map_err(|e| a.err(e))?;
+    Ok(Json(EventDto::of(&app, vec![e]).into_iter().next().ok_or_else(|| {
+        a.err(AppError::Internal("the event vanished".into()))
+    })?))
 }
 
 #[derive(Deserialize, IntoParams, Default)]

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use chrono::{NaiveDate, TimeZone, Utc};
+use schoolcert_app::feeds::stored::intelmq_values;
 use schoolcert_app::feeds::{events as feed_cases, ingest, preferences as pref_cases};
 use schoolcert_app::{App, AppError, Msg};
 use schoolcert_domain::access::Actor;
@@ -251,10 +252,10 @@ struct EventPage {
 async fn event_page(ctx: &crate::ctx::Ctx, actor: &Actor, id: i64, cert: bool) -> WebResult {
     let e = feed_cases::get(&ctx.app, actor, id).await?;
     let p = ctx.page("Bevinding", "Finding");
-    let json = serde_json::from_str::<serde_json::Value>(&e.event_json)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| e.event_json.clone());
+    let json = intelmq_values(&ctx.app.config.feeds, std::slice::from_ref(&e))
+        .first()
+        .and_then(|v| serde_json::to_string_pretty(v).ok())
+        .unwrap_or_default();
     Ok(html(EventPage {
         r: row(&e, ctx.lang, &p),
         first_seen: p.time(&e.first_seen),
