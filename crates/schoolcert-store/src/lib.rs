@@ -7,7 +7,6 @@ mod error;
 pub mod paging;
 mod pgcopy;
 
-
 pub mod accounts;
 pub mod audit;
 pub mod cases;

@@ -93,7 +93,10 @@ pub async fn export_intelmq(
         };
         let Some(last) = rows.last() else { break };
         after = last.id;
-        for line in intelmq_lines(&app.config.feeds, &rows).into_iter().flatten() {
+        for line in intelmq_lines(&app.config.feeds, &rows)
+            .into_iter()
+            .flatten()
+        {
             out(&line).map_err(|e| AppError::Internal(e.to_string()))?;
             n += 1;
         }

@@ -217,7 +217,9 @@ pub async fn ingest_with_index<R: Read + Send + 'static>(
         .and_then(|f| f.source.as_deref())
         .and_then(FileSource::from_json);
     let observation = earlier.as_ref().map_or_else(|| app.now(), |s| s.observed);
-    let keep_raw = earlier.as_ref().map_or(app.config.feeds.keep_raw, |s| s.keep_raw);
+    let keep_raw = earlier
+        .as_ref()
+        .map_or(app.config.feeds.keep_raw, |s| s.keep_raw);
     let (tx, mut rx) = mpsc::channel::<Piece>(1);
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<Result<Option<String>, String>>();
     let report = match &format {

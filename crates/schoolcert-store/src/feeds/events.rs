@@ -463,7 +463,6 @@ const SELECT: &str = "SELECT e.id, e.feed, e.taxonomy, e.class_type, e.identifie
     FROM feed_events e LEFT JOIN boards b ON b.id = e.board_id LEFT JOIN assets a ON a.id = e.match_asset_id
     LEFT JOIN feed_notice_events ne ON ne.event_id = e.id LEFT JOIN feed_files f ON f.id = e.file_id";
 
-
 /// Filters of the event lists and the export.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {

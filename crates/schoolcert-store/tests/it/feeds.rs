@@ -441,34 +441,61 @@ async fn source_records_are_stored_exactly_with_their_file(b: Backend) {
     let a = board(&tdb.db, "10001", "Stichting A", BoardStatus::Active).await;
     let mut cx = tdb.db.write().await.unwrap();
     let source = "{\"report\":\"scan_rdp\",\"header\":\"ip,port\\n\"}";
-    let file = files::insert(&mut cx, "f1", "f.csv", "Accessible-RDP", None, "cli", Some(source), t(1))
-        .await
-        .unwrap();
-    let record = "\"2026-11-20 04:12:33\",\"145.97.1.1\",\"a\tb \"\"q\"\"\r\nnext line\",\"Zoë\",\\N";
+    let file = files::insert(
+        &mut cx,
+        "f1",
+        "f.csv",
+        "Accessible-RDP",
+        None,
+        "cli",
+        Some(source),
+        t(1),
+    )
+    .await
+    .unwrap();
+    let record =
+        "\"2026-11-20 04:12:33\",\"145.97.1.1\",\"a\tb \"\"q\"\"\r\nnext line\",\"Zoë\",\\N";
     let mut with_record = ev(1, "145.97.1.1", Some(a), t(4));
     with_record.event_json = String::new();
     with_record.record = Some(record.into());
     let mut no_ip = ev(2, "145.97.1.2", None, t(4));
     no_ip.source_ip = None;
     no_ip.source_port = None;
-    let o = events::store_batch(&mut cx, Some(file), Duration::hours(24), &[with_record, no_ip], t(12))
-        .await
-        .unwrap();
+    let o = events::store_batch(
+        &mut cx,
+        Some(file),
+        Duration::hours(24),
+        &[with_record, no_ip],
+        t(12),
+    )
+    .await
+    .unwrap();
     cx.commit().await.unwrap();
     assert_eq!(o.inserted, 2);
     let mut cx = tdb.db.read().await.unwrap();
-    let page = events::list(&mut cx, Scope::All, &EventFilter::default(), PageRequest::default())
-        .await
-        .unwrap();
+    let page = events::list(
+        &mut cx,
+        Scope::All,
+        &EventFilter::default(),
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(page.total, 2);
     let stored = page.items.iter().find(|e| e.board_id == Some(a.0)).unwrap();
     assert_eq!(stored.record.as_deref(), Some(record));
     assert_eq!(stored.event_json, "");
     assert_eq!(stored.file_source.as_deref(), Some(source));
     assert_eq!(stored.source_ip_text.as_deref(), Some("145.97.1.1"));
-    assert_eq!((stored.first_seen, stored.last_seen, stored.count), (t(4), t(4), 1));
+    assert_eq!(
+        (stored.first_seen, stored.last_seen, stored.count),
+        (t(4), t(4), 1)
+    );
     let other = page.items.iter().find(|e| e.board_id.is_none()).unwrap();
-    assert_eq!((other.source_ip_text.as_deref(), other.source_port), (None, None));
+    assert_eq!(
+        (other.source_ip_text.as_deref(), other.source_port),
+        (None, None)
+    );
     assert_eq!(other.record, None);
     assert!(other.event_json.contains("145.97.1.2"));
     drop(cx);

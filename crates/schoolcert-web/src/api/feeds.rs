@@ -200,9 +200,12 @@ async fn get_event(
     let e = events::get(&app, &a.actor, id)
         .await
         .map_err(|e| a.err(e))?;
-    Ok(Json(EventDto::of(&app, vec![e]).into_iter().next().ok_or_else(|| {
-        a.err(AppError::Internal("the event vanished".into()))
-    })?))
+    Ok(Json(
+        EventDto::of(&app, vec![e])
+            .into_iter()
+            .next()
+            .ok_or_else(|| a.err(AppError::Internal("the event vanished".into())))?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams, Default)]
