@@ -276,17 +276,15 @@ pub async fn ingest_with_index<R: Read + Send + 'static>(
             let mut cx = app.db.write().await?;
             let (uid, label) = by_parts(&by);
             let source = source.as_ref().map(FileSource::to_json);
-            let id = files::insert(
-                &mut cx,
+            let file = files::NewFile {
                 sha256,
                 name,
-                &feed_name,
-                uid,
-                &label,
-                source.as_deref(),
-                now,
-            )
-            .await?;
+                feed: &feed_name,
+                by: uid,
+                by_label: &label,
+                source: source.as_deref(),
+            };
+            let id = files::insert(&mut cx, file, now).await?;
             cx.commit().await?;
             id
         }

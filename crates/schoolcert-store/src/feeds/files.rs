@@ -60,24 +60,27 @@ pub async fn find_by_hash(cx: &mut Cx, sha256: &str) -> StoreResult<Option<FeedF
     .await)?)
 }
 
+/// A file about to be ingested.
+#[derive(Debug, Clone, Copy)]
+pub struct NewFile<'a> {
+    pub sha256: &'a str,
+    pub name: &'a str,
+    pub feed: &'a str,
+    pub by: Option<UserId>,
+    pub by_label: &'a str,
+    /// How its stored records are parsed again (see [`FeedFile::source`]).
+    pub source: Option<&'a str>,
+}
+
 /// Registers a file before its events are written (incomplete until [`finish`]).
-pub async fn insert(
-    cx: &mut Cx,
-    sha256: &str,
-    name: &str,
-    feed: &str,
-    by: Option<UserId>,
-    by_label: &str,
-    source: Option<&str>,
-    now: DateTime<Utc>,
-) -> StoreResult<i64> {
+pub async fn insert(cx: &mut Cx, f: NewFile<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
     let none: Vec<Rejected> = Vec::new();
     Ok(on!(cx, |c| {
         sqlx::query_scalar(
             "INSERT INTO feed_files (sha256, name, feed, rows_read, events, rejected, matched, unmatched, duplicates, complete, errors,
              ingested_by, ingested_by_label, ingested_at, source) VALUES ($1, $2, $3, 0, 0, 0, 0, 0, 0, FALSE, $4, $5, $6, $7, $8) RETURNING id",
         )
-        .bind(sha256).bind(name).bind(feed).bind(Json(&none)).bind(by.map(|u| u.0)).bind(by_label).bind(now).bind(source)
+        .bind(f.sha256).bind(f.name).bind(f.feed).bind(Json(&none)).bind(f.by.map(|u| u.0)).bind(f.by_label).bind(now).bind(f.source)
 
         .fetch_one(c).await
     })?)

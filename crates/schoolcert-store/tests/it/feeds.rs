@@ -343,12 +343,14 @@ async fn files_preferences_and_pulls_round_trip(b: Backend) {
     let source = "{\"report\":\"scan_rdp\"}";
     let id = files::insert(
         &mut cx,
-        "abc",
-        "f.csv",
-        "Accessible-RDP",
-        None,
-        "cli",
-        Some(source),
+        files::NewFile {
+            sha256: "abc",
+            name: "f.csv",
+            feed: "Accessible-RDP",
+            by: None,
+            by_label: "cli",
+            source: Some(source),
+        },
         t(1),
     )
     .await
@@ -356,10 +358,21 @@ async fn files_preferences_and_pulls_round_trip(b: Backend) {
     cx.commit().await.unwrap();
     let mut cx = tdb.db.write().await.unwrap();
     assert!(
-        files::insert(&mut cx, "abc", "g.csv", "x", None, "cli", None, t(1))
-            .await
-            .unwrap_err()
-            .is_duplicate()
+        files::insert(
+            &mut cx,
+            files::NewFile {
+                sha256: "abc",
+                name: "g.csv",
+                feed: "x",
+                by: None,
+                by_label: "cli",
+                source: None
+            },
+            t(1)
+        )
+        .await
+        .unwrap_err()
+        .is_duplicate()
     );
     drop(cx);
     let mut cx = tdb.db.write().await.unwrap();
@@ -443,12 +456,14 @@ async fn source_records_are_stored_exactly_with_their_file(b: Backend) {
     let source = "{\"report\":\"scan_rdp\",\"header\":\"ip,port\\n\"}";
     let file = files::insert(
         &mut cx,
-        "f1",
-        "f.csv",
-        "Accessible-RDP",
-        None,
-        "cli",
-        Some(source),
+        files::NewFile {
+            sha256: "f1",
+            name: "f.csv",
+            feed: "Accessible-RDP",
+            by: None,
+            by_label: "cli",
+            source: Some(source),
+        },
         t(1),
     )
     .await
