@@ -31,7 +31,7 @@ impl BinaryRows {
         self
     }
 
-    fn value(&mut self, bytes: &[u8]) -> &mut Self {
+    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
         // Values here are rows of a report line; one over 2 GiB cannot reach this point.
         let len = i32::try_from(bytes.len()).unwrap_or(i32::MAX);
         self.buf.extend_from_slice(&len.to_be_bytes());
@@ -44,12 +44,8 @@ impl BinaryRows {
         self
     }
 
-    pub fn bytes(&mut self, v: &[u8]) -> &mut Self {
-        self.value(v)
-    }
-
     pub fn text(&mut self, v: &str) -> &mut Self {
-        self.value(v.as_bytes())
+        self.bytes(v.as_bytes())
     }
 
     pub fn opt_text(&mut self, v: Option<&str>) -> &mut Self {
@@ -60,7 +56,7 @@ impl BinaryRows {
     }
 
     pub fn int8(&mut self, v: i64) -> &mut Self {
-        self.value(&v.to_be_bytes())
+        self.bytes(&v.to_be_bytes())
     }
 
     pub fn opt_int8(&mut self, v: Option<i64>) -> &mut Self {
@@ -71,7 +67,7 @@ impl BinaryRows {
     }
 
     pub fn bool(&mut self, v: bool) -> &mut Self {
-        self.value(&[u8::from(v)])
+        self.bytes(&[u8::from(v)])
     }
 
     pub fn timestamptz(&mut self, v: DateTime<Utc>) -> &mut Self {

@@ -96,10 +96,10 @@ enum Target {
 const SQLITE_ROWS_PER_INSERT: usize = 50;
 /// Keys per `IN (...)` lookup on SQLite, for the same reason.
 const SQLITE_KEYS_PER_QUERY: usize = 500;
-/// Values per stored row (SQLite binds, PostgreSQL copy fields), `file_id` and `created_at`
-/// included.
-const COPY_COLUMNS: i16 = 20;
+/// Values of one stored row bound per row on SQLite; `file_id` and `created_at` are shared.
 const ROW_BINDS: usize = 18;
+/// Fields of one row in the PostgreSQL copy: the row's own and the two shared ones.
+const COPY_COLUMNS: i16 = ROW_BINDS as i16 + 2;
 
 /// Stores a batch with the window rule: an observation within `window` of an existing row for
 /// its key updates that row; the same observation again changes nothing.

@@ -6,9 +6,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use schoolcert_app::App;
 use schoolcert_app::feeds::stored::intelmq_values;
 use schoolcert_app::feeds::{events, ingest};
-use schoolcert_app::{App, AppError};
 
 use schoolcert_domain::BoardId;
 use schoolcert_store::PageRequest;
@@ -200,12 +200,8 @@ async fn get_event(
     let e = events::get(&app, &a.actor, id)
         .await
         .map_err(|e| a.err(e))?;
-    Ok(Json(
-        EventDto::of(&app, vec![e])
-            .into_iter()
-            .next()
-            .ok_or_else(|| a.err(AppError::Internal("the event vanished".into())))?,
-    ))
+    let event = intelmq_values(&app.config.feeds, std::slice::from_ref(&e)).pop();
+    Ok(Json(EventDto::with(e, event.unwrap_or_default())))
 }
 
 #[derive(Deserialize, IntoParams, Default)]
